@@ -1,0 +1,123 @@
+"""Identifier validators for the two systems of the zone.
+
+python-stdnum's `cn.uscc` rejects Unified Social Credit Codes issued by registration authorities A (e.g.
+institutions under central bodies), N (trade unions) and Y (other), which our registry must hold, so the
+checksum is implemented here from GB 32100-2015. Each `validate_*` raises ValidationError with a message
+in the user's language; each `is_valid_*` answers yes or no.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# GB 32100-2015: 31 characters (no I, O, S, V, Z), position weights 3^i mod 31.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# Registration-authority code (1st character) → the organisation-type codes (2nd character) it issues.
+USCC_AUTHORITY_TYPES = {
+    "1": "1239", "2": "19", "3": "1234589", "4": "19", "5": "1239", "6": "129", "7": "129",
+    "8": "19", "9": "123", "A": "19", "N": "1239", "Y": "1",
+}
+USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def uscc_check_character(first17: str) -> str:
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def normalise_uscc(value: str) -> str:
+    return re.sub(r"[\s-]", "", value or "").upper()
+
+
+def validate_uscc(value: str) -> None:
+    code = normalise_uscc(value)
+    if len(code) != 18:
+        raise ValidationError(
+            _("A Unified Social Credit Code has 18 characters; this one has %(n)d."),
+            code="uscc_length", params={"n": len(code)},
+        )
+    if not USCC_RE.match(code):
+        raise ValidationError(
+            _("A Unified Social Credit Code uses digits and capital letters except I, O, S, V and Z."),
+            code="uscc_characters",
+        )
+    authority, kind = code[0], code[1]
+    if authority not in USCC_AUTHORITY_TYPES or kind not in USCC_AUTHORITY_TYPES[authority]:
+        raise ValidationError(
+            _("“%(prefix)s” is not a known registration authority and organisation type."),
+            code="uscc_authority", params={"prefix": code[:2]},
+        )
+    if uscc_check_character(code[:17]) != code[17]:
+        raise ValidationError(
+            _("The last character of this Unified Social Credit Code does not match its check character."),
+            code="uscc_checksum",
+        )
+
+
+# Hong Kong Business Registration number: 8 digits, optionally "-NNN" for a branch.
+HK_BR_RE = re.compile(r"^\d{8}(-\d{3})?$")
+
+
+def validate_hk_br(value: str) -> None:
+    if not HK_BR_RE.match((value or "").strip()):
+        raise ValidationError(
+            _("A Hong Kong Business Registration number is 8 digits, optionally followed by a "
+              "3-digit branch number, e.g. 12345678 or 12345678-001."),
+            code="hk_br_format",
+        )
+
+
+ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+
+
+def orcid_check_digit(base15: str) -> str:
+    """ISO 7064 MOD 11-2, as ORCID specifies."""
+    total = 0
+    for digit in base15:
+        total = (total + int(digit)) * 2
+    result = (12 - total % 11) % 11
+    return "X" if result == 10 else str(result)
+
+
+def validate_orcid(value: str) -> None:
+    value = (value or "").strip().upper()
+    if not ORCID_RE.match(value):
+        raise ValidationError(
+            _("An ORCID iD is four groups of four digits, e.g. 0000-0002-1825-0097."), code="orcid_format"
+        )
+    digits = value.replace("-", "")
+    if orcid_check_digit(digits[:15]) != digits[15]:
+        raise ValidationError(_("The check digit of this ORCID iD is wrong."), code="orcid_checksum")
+
+
+# PCT international application number, format since 2004: PCT/CC YYYY/NNNNNN.
+PCT_RE = re.compile(r"^PCT/([A-Z]{2})(\d{4})/(\d{6})$")
+
+
+def normalise_pct(value: str) -> str:
+    return re.sub(r"\s", "", value or "").upper()
+
+
+def validate_pct(value: str) -> None:
+    match = PCT_RE.match(normalise_pct(value))
+    if not match:
+        raise ValidationError(
+            _("A PCT application number looks like PCT/CN2024/123456: receiving office, year, six digits."),
+            code="pct_format",
+        )
+    year = int(match.group(2))
+    if not 2004 <= year <= datetime.date.today().year:
+        raise ValidationError(
+            _("The year in a PCT application number must be between 2004 and this year."), code="pct_year"
+        )
+
+
+def is_valid(validator, value: str) -> bool:
+    try:
+        validator(value)
+    except ValidationError:
+        return False
+    return True

@@ -1,0 +1,356 @@
+"""Registry API under /api/v1/: anyone reads; only staff write (through the services)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from hetao.api.auth import staff_session
+from hetao.core.trilingual import localised
+
+from . import selectors, services
+from .models import (
+    KeyDirection,
+    Organisation,
+    OrganisationKind,
+    Park,
+    Person,
+    Project,
+    ProjectStatus,
+    Region,
+    SpaceUse,
+    Unit,
+)
+
+router = Router(tags=["registry"])
+PAGE = {"page_size": 25, "max_page_size": 100}
+
+
+class Trilingual(Schema):
+    en: str
+    zh_hans: str
+    zh_hant: str
+
+
+def _tri(obj, field: str) -> dict:
+    return {"en": getattr(obj, f"{field}_en"), "zh_hans": getattr(obj, f"{field}_zh_hans"),
+            "zh_hant": getattr(obj, f"{field}_zh_hant")}
+
+
+class OrganisationOut(Schema):
+    slug: str
+    kind: str
+    name: str = Field(description="In the request's language")
+    names: Trilingual
+    aliases: list[str]
+    parent: str | None
+    park: str | None
+    origin: str
+    key_directions: list[str]
+    uscc: str
+    hk_br: str
+    website: str
+    url: str
+
+    @staticmethod
+    def resolve_name(obj):
+        return localised(obj, "name")
+
+    @staticmethod
+    def resolve_names(obj):
+        return _tri(obj, "name")
+
+    @staticmethod
+    def resolve_aliases(obj):
+        return obj.alias_list
+
+    @staticmethod
+    def resolve_parent(obj):
+        return obj.parent.slug if obj.parent_id else None
+
+    @staticmethod
+    def resolve_park(obj):
+        return obj.park.code if obj.park_id else None
+
+    @staticmethod
+    def resolve_key_directions(obj):
+        return [d.code for d in obj.key_directions.all()]
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.get_absolute_url()
+
+
+class AffiliationOut(Schema):
+    organisation: str
+    role: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj.organisation.slug
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    names: Trilingual
+    romanisation: str
+    region: str
+    orcid: str
+    public_role: str
+    current_affiliations: list[AffiliationOut]
+
+    @staticmethod
+    def resolve_name(obj):
+        return localised(obj, "name")
+
+    @staticmethod
+    def resolve_names(obj):
+        return _tri(obj, "name")
+
+    @staticmethod
+    def resolve_current_affiliations(obj):
+        return getattr(obj, "current_affiliations", None) or []
+
+
+class ProjectOut(Schema):
+    code: str
+    title: str
+    titles: Trilingual
+    lead_organisation: str
+    key_direction: str
+    status: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+    is_hk_university_key_project: bool
+
+    @staticmethod
+    def resolve_title(obj):
+        return localised(obj, "title")
+
+    @staticmethod
+    def resolve_titles(obj):
+        return _tri(obj, "title")
+
+    @staticmethod
+    def resolve_lead_organisation(obj):
+        return obj.lead_organisation.slug
+
+    @staticmethod
+    def resolve_key_direction(obj):
+        return obj.key_direction.code
+
+
+class UnitOut(Schema):
+    id: int
+    park: str
+    building: str
+    level: int
+    code: str
+    area_m2: float
+    use: str
+
+    @staticmethod
+    def resolve_park(obj):
+        return obj.floor.building.park.code
+
+    @staticmethod
+    def resolve_building(obj):
+        return obj.floor.building.code
+
+    @staticmethod
+    def resolve_level(obj):
+        return obj.floor.level
+
+
+class PatentOut(Schema):
+    pct_number: str
+    title: str
+    filing_date: datetime.date
+    applicants: list[str]
+
+    @staticmethod
+    def resolve_title(obj):
+        return localised(obj, "title")
+
+    @staticmethod
+    def resolve_applicants(obj):
+        return [a.slug for a in obj.applicants.all()]
+
+
+# ── Reads ─────────────────────────────────────────────────────────────────────────────────────────
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+@paginate(PageNumberPagination, **PAGE)
+def list_organisations(request, q: str = "", kind: OrganisationKind | None = None, park: str = "",
+                       direction: str = "", origin: Region | None = None):
+    return selectors.organisation_list(q=q, kind=kind or "", park=park, direction=direction,
+                                       origin=origin or "").prefetch_related("key_directions")
+
+
+@router.get("/organisations/{slug}", response=OrganisationOut)
+def get_organisation(request, slug: str):
+    return get_object_or_404(
+        Organisation.objects.select_related("park", "parent").prefetch_related("key_directions"), slug=slug
+    )
+
+
+@router.get("/people", response=list[PersonOut])
+@paginate(PageNumberPagination, **PAGE)
+def list_people(request, q: str = "", region: Region | None = None, organisation: str = ""):
+    return selectors.person_list(q=q, region=region or "", organisation=organisation)
+
+
+@router.get("/people/{int:pk}", response=PersonOut)
+def get_person(request, pk: int):
+    return get_object_or_404(Person.objects.prefetch_related(selectors.current_affiliations()), pk=pk)
+
+
+@router.get("/projects", response=list[ProjectOut])
+@paginate(PageNumberPagination, **PAGE)
+def list_projects(request, q: str = "", direction: str = "", status: ProjectStatus | None = None,
+                  organisation: str = "", hk_key: bool = False):
+    return selectors.project_list(q=q, direction=direction, status=status or "", organisation=organisation,
+                                  hk_key=hk_key)
+
+
+@router.get("/projects/{code}", response=ProjectOut)
+def get_project(request, code: str):
+    return get_object_or_404(Project.objects.select_related("lead_organisation", "key_direction"), code=code)
+
+
+@router.get("/spaces", response=list[UnitOut])
+@paginate(PageNumberPagination, **PAGE)
+def list_spaces(request, park: str = "", use: SpaceUse | None = None, building: str = ""):
+    return selectors.unit_list(park=park, use=use or "", building=building)
+
+
+@router.get("/spaces/{int:pk}", response=UnitOut)
+def get_space(request, pk: int):
+    return get_object_or_404(Unit.objects.select_related("floor__building__park"), pk=pk)
+
+
+@router.get("/patents", response=list[PatentOut])
+@paginate(PageNumberPagination, **PAGE)
+def list_patents(request, q: str = "", year: int | None = None):
+    return selectors.patent_list(q=q, year=year)
+
+
+# ── Writes (staff only) ───────────────────────────────────────────────────────────────────────────
+
+
+class OrganisationIn(Schema):
+    slug: str
+    kind: OrganisationKind
+    name_en: str
+    name_zh_hans: str = ""
+    name_zh_hant: str = ""
+    aliases: list[str] = []
+    parent: str | None = None
+    park: str | None = None
+    origin: Region = Region.MAINLAND
+    key_directions: list[str] = []
+    uscc: str = ""
+    hk_br: str = ""
+    website: str = ""
+
+
+class OrganisationPatch(Schema):
+    name_en: str | None = None
+    name_zh_hans: str | None = None
+    name_zh_hant: str | None = None
+    aliases: list[str] | None = None
+    uscc: str | None = None
+    hk_br: str | None = None
+    website: str | None = None
+
+
+def _references(payload: OrganisationIn) -> dict:
+    refs = {
+        "parent": get_object_or_404(Organisation, slug=payload.parent) if payload.parent else None,
+        "park": get_object_or_404(Park, code=payload.park) if payload.park else None,
+    }
+    directions = list(KeyDirection.objects.filter(code__in=payload.key_directions))
+    if len(directions) != len(set(payload.key_directions)):
+        raise ValidationError({"key_directions": _("Unknown key direction.")})
+    return {**refs, "key_directions": directions}
+
+
+@router.post("/organisations", response={201: OrganisationOut}, auth=staff_session)
+def create_organisation(request, payload: OrganisationIn):
+    data = payload.dict(exclude={"parent", "park", "key_directions", "aliases"})
+    org = services.organisation_create(actor=request.user, aliases="\n".join(payload.aliases),
+                                       **data, **_references(payload))
+    return Status(201, org)
+
+
+@router.patch("/organisations/{slug}", response=OrganisationOut, auth=staff_session)
+def update_organisation(request, slug: str, payload: OrganisationPatch):
+    org = get_object_or_404(Organisation, slug=slug)
+    fields = payload.dict(exclude_unset=True)
+    if "aliases" in fields:
+        fields["aliases"] = "\n".join(fields["aliases"] or [])
+    return services.organisation_update(actor=request.user, organisation=org, **fields)
+
+
+class ProjectIn(Schema):
+    code: str
+    title_en: str
+    title_zh_hans: str = ""
+    title_zh_hant: str = ""
+    lead_organisation: str
+    partners: list[str] = []
+    key_direction: str
+    status: ProjectStatus = ProjectStatus.ACTIVE
+    start_date: datetime.date
+    end_date: datetime.date | None = None
+    is_hk_university_key_project: bool = False
+
+
+@router.post("/projects", response={201: ProjectOut}, auth=staff_session)
+def create_project(request, payload: ProjectIn):
+    data = payload.dict(exclude={"lead_organisation", "partners", "key_direction"})
+    project = services.project_create(
+        actor=request.user,
+        lead_organisation=get_object_or_404(Organisation, slug=payload.lead_organisation),
+        key_direction=get_object_or_404(KeyDirection, code=payload.key_direction),
+        partners=list(Organisation.objects.filter(slug__in=payload.partners)),
+        **data,
+    )
+    return Status(201, project)
+
+
+class LeaseIn(Schema):
+    unit: int
+    organisation: str
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+class LeaseOut(Schema):
+    id: int
+    unit: int = Field(alias="unit_id")
+    organisation: str
+    start_date: datetime.date
+    end_date: datetime.date
+
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj.organisation.slug
+
+
+@router.post("/leases", response={201: LeaseOut}, auth=staff_session)
+def create_lease(request, payload: LeaseIn):
+    lease = services.lease_create(
+        actor=request.user,
+        unit=get_object_or_404(Unit, pk=payload.unit),
+        organisation=get_object_or_404(Organisation, slug=payload.organisation),
+        start_date=payload.start_date, end_date=payload.end_date,
+    )
+    return Status(201, lease)

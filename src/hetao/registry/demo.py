@@ -1,0 +1,574 @@
+"""The demo park: the real zone from FACTS.md plus a deterministic generated population.
+
+The generated population is sized so that the dashboard, computing everything from the database, shows
+the seeds' headline figures at scale 1; `scale` multiplies it for benchmarks. Same seed, same park.
+Everything loads in one transaction: an interrupted load leaves nothing behind.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+from django.db import transaction
+
+from hetao.core.chinese import romanise_name, to_traditional
+from hetao.core.validators import USCC_ALPHABET, orcid_check_digit, uscc_check_character
+
+from . import demo_facts as facts
+from .models import (
+    Affiliation,
+    Building,
+    Floor,
+    KeyDirection,
+    Lease,
+    Organisation,
+    OrganisationKind,
+    Park,
+    Patent,
+    Person,
+    Port,
+    ProfessionalPark,
+    Project,
+    ProjectStatus,
+    Region,
+    SpaceUse,
+    StandardOutput,
+    StandardOutputKind,
+    StandardsMembership,
+    Unit,
+    Zone,
+)
+
+SEED = 20240808
+BATCH = 2000
+TODAY = datetime.date(2026, 11, 1)  # fixed, so the demo is the same on every machine and every day
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The seeds' headline figures (FACTS.md), per unit of scale where they scale."""
+
+    projects: int = 150  # plus the Hong Kong university key projects: > 160 in all
+    hk_key_projects: int = 14  # "more than 13, from 5 universities"
+    researchers: int = 15_200  # "> 15,000"
+    pct: int = 1_720  # "> 1,700"
+    standards: int = 138
+    white_papers: int = 23
+    certified_products: int = 237
+    standards_members: int = 1_720  # "> 1,700"
+    hk_in_hksp_branch: int = 51
+    enterprises_in_park: int = 300
+    external_organisations: int = 1_200
+    research_space_m2: int = 370_000
+    hong_kong_park_space_m2: int = 60_000
+    fortune500: int = 8
+    research_platforms: int = 8
+    pilot_platforms: int = 10
+    youth_bases: int = 5
+
+
+TARGETS = Targets()
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
+    "杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石廖贾夏方邹熊邱江薛雷侯龙黎顾孔麦区"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚英华玉萍红玲兰飞鹏辉斌宇浩凯健俊帆旭宁龙"
+    "林欣瑶怡婷雪琳晨睿哲轩博文思嘉涵雨彤家志嘉诗永德"
+)
+# Hong Kong government-style romanisation of common surnames (Simplified → English).
+HK_SURNAMES = {
+    "陈": "Chan", "李": "Lee", "张": "Cheung", "黄": "Wong", "王": "Wong", "刘": "Lau", "林": "Lam", "吴": "Ng",
+    "何": "Ho", "梁": "Leung", "郑": "Cheng", "杨": "Yeung", "周": "Chow", "许": "Hui", "邓": "Tang",
+    "冯": "Fung", "曾": "Tsang", "罗": "Law", "谢": "Tse", "蔡": "Choi", "麦": "Mak", "叶": "Yip", "郭": "Kwok",
+    "朱": "Chu", "余": "Yu", "卢": "Lo", "苏": "So", "潘": "Poon", "钟": "Chung", "彭": "Pang", "唐": "Tong",
+    "袁": "Yuen", "徐": "Tsui", "区": "Au", "孔": "Hung", "江": "Kong", "雷": "Lui", "侯": "Hau", "龙": "Lung",
+}
+FOREIGN_GIVEN = ["Anna", "David", "Maria", "James", "Sofia", "Lukas", "Emma", "Noah", "Hiroshi", "Priya",
+                 "Olivia", "Mateo", "Yuki", "Amir", "Clara", "Jonas", "Elena", "Rahul", "Ines", "Tomas"]
+FOREIGN_FAMILY = ["Schmidt", "Martin", "Rossi", "Garcia", "Tanaka", "Kim", "Novak", "Silva", "Muller", "Brown",
+                  "Dubois", "Kowalski", "Nguyen", "Singh", "Johansson", "Costa", "Meyer", "Sato", "Haddad", "Ivanova"]
+COMPANY_WORDS = [("华创", "Huachuang"), ("联信", "Lianxin"), ("智联", "Zhilian"), ("科达", "Keda"),
+                 ("博远", "Boyuan"), ("启明", "Qiming"), ("鹏程", "Pengcheng"), ("深湾", "Shenwan"),
+                 ("河畔", "Hepan"), ("融芯", "Rongxin"), ("量越", "Liangyue"), ("睿思", "Ruisi"),
+                 ("星河", "Xinghe"), ("海纳", "Haina"), ("天工", "Tiangong"), ("云启", "Yunqi"),
+                 ("灵动", "Lingdong"), ("精准", "Jingzhun"), ("恒信", "Hengxin"), ("新域", "Xinyu")]
+COMPANY_FIELDS = [("科技", "Technology"), ("生物", "Biotech"), ("材料", "Materials"), ("智能", "Intelligence"),
+                  ("电子", "Electronics"), ("医疗", "Medical"), ("能源", "Energy"), ("通信", "Communications")]
+CITIES = [("深圳", "Shenzhen"), ("广州", "Guangzhou"), ("东莞", "Dongguan"), ("上海", "Shanghai"),
+          ("北京", "Beijing"), ("珠海", "Zhuhai")]
+# Per key direction: (English topic, Chinese topic)
+TOPICS = {
+    "life-science": [("single-cell sequencing", "单细胞测序"), ("synthetic biology", "合成生物学"),
+                     ("brain-computer interfaces", "脑机接口")],
+    "information-science": [("6G wireless networks", "6G无线网络"), ("photonic chips", "光子芯片"),
+                            ("trusted computing", "可信计算")],
+    "material-science": [("electron microscopy", "电子显微技术"), ("two-dimensional materials", "二维材料"),
+                         ("solid-state batteries", "固态电池")],
+    "quantum": [("quantum computing", "量子计算"), ("quantum sensing", "量子精密测量"),
+                ("quantum communication", "量子通信")],
+    "big-data-ai": [("large language models", "大语言模型"), ("cross-border data flow", "跨境数据流通"),
+                    ("AI for science", "科学智能")],
+    "biomedicine": [("AI drug discovery", "人工智能药物发现"), ("cell therapy", "细胞治疗"),
+                    ("medical imaging", "医学影像")],
+    "integrated-circuits": [("data-flow AI chips", "数据流人工智能芯片"), ("chiplet packaging", "芯粒封装"),
+                            ("EDA tools", "电子设计自动化工具")],
+    "energy": [("hydrogen energy", "氢能"), ("lithium batteries", "锂电池"), ("smart grids", "智能电网")],
+    "robotics": [("medical robots", "医疗机器人"), ("service robots", "服务机器人"),
+                 ("industrial robots", "工业机器人")],
+    "autonomous-driving": [("autonomous driving perception", "自动驾驶感知"),
+                           ("vehicle-road cooperation", "车路协同"), ("driving simulation", "驾驶仿真")],
+    "low-altitude": [("drone logistics", "无人机物流"), ("eVTOL aircraft", "电动垂直起降飞行器"),
+                     ("low-altitude traffic management", "低空交通管理")],
+    "embodied-intelligence": [("humanoid robots", "人形机器人"), ("dexterous manipulation", "灵巧操作"),
+                              ("robot foundation models", "机器人基础模型")],
+    "wireless": [("millimetre-wave communication", "毫米波通信"), ("satellite internet", "卫星互联网"),
+                 ("Wi-Fi 7", "Wi-Fi 7")],
+    "ultra-hd-video": [("8K video coding", "8K视频编码"), ("HDR display", "高动态范围显示"),
+                       ("immersive video", "沉浸式视频")],
+    "intelligent-computing": [("computing power networks", "算力网络"), ("heterogeneous computing", "异构计算"),
+                              ("green data centres", "绿色数据中心")],
+}
+ASPECTS = [("key technologies", "关键技术研究"), ("a pilot-scale platform", "中试平台建设"),
+           ("industrial application", "产业化应用"), ("a joint Shenzhen-Hong Kong laboratory", "深港联合实验室"),
+           ("international standards", "国际标准研制"), ("core components", "核心部件研发")]
+STANDARDS_ORGS = [
+    ("wireless-alliance", "International Wireless Communication Industry Alliance", "国际无线通信产业联盟",
+     "wireless"),
+    ("uhd-alliance", "Ultra-HD Video Industry and Standards Alliance", "超高清视频产业与标准联盟", "ultra-hd-video"),
+    ("computing-standards", "Intelligent Computing Standards Organisation", "智能计算标准组织",
+     "intelligent-computing"),
+    ("low-altitude-alliance", "Low-altitude Economy Standards Alliance", "低空经济标准联盟", "low-altitude"),
+    ("embodied-alliance", "Embodied Intelligence Industry Alliance", "具身智能产业联盟", "embodied-intelligence"),
+    ("autonomous-forum", "Autonomous Driving Standards Forum", "自动驾驶标准论坛", "autonomous-driving"),
+]
+GENERATED_NOTE = "Demo record generated to reproduce the zone's published figures; not a real organisation."
+
+
+def _split(total: int, parts: int) -> list[int]:
+    """`total` shared as evenly as possible among `parts`."""
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+@cache
+def _traditional(text: str) -> str:
+    return to_traditional(text)
+
+
+@cache
+def _romanise(text: str, cantonese: bool) -> str:
+    return romanise_name(text, cantonese=cantonese)
+
+
+@dataclass
+class DemoPark:
+    scale: int = 1
+    rng: random.Random = field(default_factory=lambda: random.Random(SEED))
+    directions: dict = field(default_factory=dict)
+    orgs: dict = field(default_factory=dict)
+    parks: dict = field(default_factory=dict)
+    professional_parks: dict = field(default_factory=dict)
+    hksp_units: list = field(default_factory=list)
+    other_units: list = field(default_factory=list)
+    in_park_orgs: list = field(default_factory=list)
+    external: list = field(default_factory=list)
+    counters: dict = field(default_factory=dict)
+
+    def n(self, per_scale: int) -> int:
+        return per_scale * self.scale
+
+    def next_id(self, key: str) -> int:
+        self.counters[key] = self.counters.get(key, 0) + 1
+        return self.counters[key]
+
+    # ── helpers ──────────────────────────────────────────────────────────────
+
+    def save(self, obj):
+        obj.full_clean()
+        obj.save()
+        return obj
+
+    def uscc(self) -> str:
+        body = "914403" + "04" + "".join(self.rng.choice(USCC_ALPHABET) for _ in range(9))
+        return body + uscc_check_character(body)
+
+    def hk_br(self) -> str:
+        return f"{70000000 + self.next_id('br'):08d}"
+
+    def company_name(self, *, hong_kong: bool) -> tuple[str, str]:
+        word_zh, word_en = self.rng.choice(COMPANY_WORDS)
+        field_zh, field_en = self.rng.choice(COMPANY_FIELDS)
+        number = self.next_id("company")
+        if hong_kong:
+            return f"Hong Kong {word_en} {field_en} Limited ({number})", f"香港{word_zh}{field_zh}有限公司（{number}）"
+        city_zh, city_en = self.rng.choice(CITIES)
+        name_zh = f"{city_zh}{word_zh}{field_zh}有限公司（{number}）"
+        return f"{city_en} {word_en} {field_en} Co., Ltd. ({number})", name_zh
+
+    def date_between(self, start: datetime.date, end: datetime.date) -> datetime.date:
+        return start + datetime.timedelta(days=self.rng.randrange(max(1, (end - start).days)))
+
+    # ── the real zone ────────────────────────────────────────────────────────
+
+    def load_zone(self) -> None:
+        zone = self.save(Zone(**facts.ZONE))
+        for park in facts.PARKS:
+            self.parks[park["code"]] = self.save(Park(zone=zone, **park))
+        for port in facts.PORTS:
+            self.save(Port(zone=zone, **port))
+        for code, en, zh, principal in facts.KEY_DIRECTIONS:
+            self.directions[code] = self.save(KeyDirection(code=code, name_en=en, name_zh_hans=zh,
+                                                           is_principal=principal))
+        for code, en, zh in facts.PROFESSIONAL_PARKS:
+            self.professional_parks[code] = self.save(
+                ProfessionalPark(park=self.parks["shenzhen"], code=code, name_en=en, name_zh_hans=zh))
+
+    def add_org(self, *, slug, kind, name_en, name_zh_hans="", aliases=(), directions=(), origin="mainland",
+                description="", park="shenzhen", parent=None, **extra) -> Organisation:
+        org = Organisation(slug=slug, kind=kind, name_en=name_en, name_zh_hans=name_zh_hans,
+                           aliases="\n".join(aliases), origin=origin, description_en=description,
+                           park=self.parks.get(park), parent=parent, **extra)
+        self.save(org)
+        if directions:
+            org.key_directions.set([self.directions[d] for d in directions])
+        self.orgs[slug] = org
+        if org.park_id == self.parks["shenzhen"].pk:
+            self.in_park_orgs.append(org)
+        return org
+
+    def load_real_organisations(self) -> None:
+        for uni in facts.UNIVERSITIES:
+            self.add_org(kind=OrganisationKind.UNIVERSITY, origin="hong_kong", park=None, **uni)
+        for parent, slug, en, zh, aliases, directions in facts.UNIVERSITY_INSTITUTES:
+            in_park = slug != "hku-shenzhen-hospital"
+            self.add_org(slug=slug, kind=OrganisationKind.UNIVERSITY_INSTITUTE, name_en=en, name_zh_hans=zh,
+                         aliases=aliases, directions=directions, origin="hong_kong", parent=self.orgs[parent],
+                         park="shenzhen" if in_park else None, uscc=self.uscc_for_institution())
+        for slug, kind, en, zh, aliases, directions, origin, description in facts.ORGANISATIONS:
+            is_public = kind in (OrganisationKind.PUBLIC_BODY, OrganisationKind.FUND)
+            self.add_org(slug=slug, kind=kind, name_en=en, name_zh_hans=zh, aliases=aliases,
+                         directions=directions, origin=origin, description=description,
+                         park=None if slug in ("sz-government", "hksar-government") else "shenzhen",
+                         uscc="" if is_public else self.uscc())
+        for slug, en, zh, builder, directions in facts.PILOT_PLATFORMS:
+            self.add_org(slug=slug, kind=OrganisationKind.PILOT_PLATFORM, name_en=en, name_zh_hans=zh,
+                         directions=directions, parent=self.orgs[builder])
+
+    def uscc_for_institution(self) -> str:
+        # Private non-enterprise units (民办非企业单位) carry authority 5, type 2.
+        body = "524403" + "04" + "".join(self.rng.choice(USCC_ALPHABET) for _ in range(9))
+        return body + uscc_check_character(body)
+
+    def load_generated_institutions(self) -> None:
+        """Platforms, R&D centres and bases the seeds count but do not name."""
+        codes = list(self.directions)
+        real_f500 = sum(1 for o in facts.ORGANISATIONS if o[1] == OrganisationKind.FORTUNE_500_RD)
+        for i in range(TARGETS.fortune500 - real_f500):
+            d = self.directions[codes[(i * 4) % len(codes)]]
+            self.add_org(slug=f"f500-rd-{i + 1}", kind=OrganisationKind.FORTUNE_500_RD,
+                         name_en=f"Global R&D Centre for {d.name_en} ({i + 1})",
+                         name_zh_hans=f"{d.name_zh_hans}全球研发中心（{i + 1}）", directions=[d.code],
+                         origin="abroad", description=GENERATED_NOTE, uscc=self.uscc())
+        for i in range(TARGETS.research_platforms):
+            d = self.directions[codes[i % len(codes)]]
+            self.add_org(slug=f"platform-{d.code}", kind=OrganisationKind.RESEARCH_PLATFORM,
+                         name_en=f"National Research Platform for {d.name_en}",
+                         name_zh_hans=f"国家{d.name_zh_hans}研究平台", directions=[d.code],
+                         description=GENERATED_NOTE, uscc=self.uscc_for_institution())
+        for i in range(TARGETS.pilot_platforms - len(facts.PILOT_PLATFORMS)):
+            d = self.directions[codes[(i + 3) % len(codes)]]
+            self.add_org(slug=f"pilot-{d.code}", kind=OrganisationKind.PILOT_PLATFORM,
+                         name_en=f"{d.name_en} Pilot-scale Platform", name_zh_hans=f"{d.name_zh_hans}中试平台",
+                         directions=[d.code], description=GENERATED_NOTE, uscc=self.uscc())
+        numerals = "一二三四五六七八九十"
+        for i in range(TARGETS.youth_bases):
+            self.add_org(slug=f"youth-base-{i + 1}", kind=OrganisationKind.INCUBATOR,
+                         name_en=f"Hetao Guangdong-Hong Kong-Macao Youth Innovation and Entrepreneurship Base "
+                                 f"No. {i + 1}",
+                         name_zh_hans=f"河套粤港澳青年创新创业基地（{numerals[i]}号）", description=GENERATED_NOTE,
+                         uscc=self.uscc_for_institution())
+        for slug, en, zh, direction in STANDARDS_ORGS:
+            self.add_org(slug=slug, kind=OrganisationKind.STANDARDS_ORG, name_en=en, name_zh_hans=zh,
+                         directions=[direction], origin="abroad", description=GENERATED_NOTE,
+                         uscc=self.uscc_for_institution())
+
+    # ── generated population ─────────────────────────────────────────────────
+
+    def generated_orgs(self, count: int, *, hong_kong_share: float, in_park: bool) -> list[Organisation]:
+        batch = []
+        codes = list(self.directions)
+        for _ in range(count):
+            hong_kong = self.rng.random() < hong_kong_share
+            en, zh = self.company_name(hong_kong=hong_kong)
+            org = Organisation(
+                slug=f"org-{self.next_id('org'):06d}", kind=OrganisationKind.ENTERPRISE, name_en=en,
+                name_zh_hans=zh, name_zh_hant=_traditional(zh), origin="hong_kong" if hong_kong else "mainland",
+                park=self.parks["shenzhen"] if in_park else None, description_en=GENERATED_NOTE,
+                hk_br=self.hk_br() if hong_kong else "", uscc="" if hong_kong and not in_park else self.uscc(),
+            )
+            org.refresh_search_text()
+            batch.append(org)
+        created = Organisation.objects.bulk_create(batch, batch_size=BATCH)
+        through = Organisation.key_directions.through
+        through.objects.bulk_create(
+            [through(organisation_id=o.pk, keydirection_id=self.directions[self.rng.choice(codes)].pk)
+             for o in created], batch_size=BATCH)
+        return created
+
+    def load_enterprises(self) -> list[Organisation]:
+        hksp = self.generated_orgs(self.n(TARGETS.hk_in_hksp_branch), hong_kong_share=1.0, in_park=True)
+        others = self.generated_orgs(self.n(TARGETS.enterprises_in_park - TARGETS.hk_in_hksp_branch),
+                                     hong_kong_share=0.1, in_park=True)
+        self.in_park_orgs += others
+        self.external = self.generated_orgs(self.n(TARGETS.external_organisations), hong_kong_share=0.2,
+                                            in_park=False)
+        return hksp
+
+    def load_space(self, hksp_tenants: list[Organisation]) -> None:
+        """Buildings, floors and units: research space in Shenzhen Park totals exactly the seed's figure."""
+        uses = [SpaceUse.LAB, SpaceUse.LAB, SpaceUse.OFFICE, SpaceUse.OFFICE, SpaceUse.PILOT_PLANT]
+        total = self.n(TARGETS.research_space_m2)
+        areas = []
+        while sum(areas) < total:
+            areas.append(self.rng.randrange(100, 620, 10))
+        areas[-1] -= sum(areas) - total
+        if areas[-1] < 50:
+            areas[-2] += areas.pop()
+        buildings = [(pp, i) for pp in self.professional_parks.values() for i in range(4 * self.scale)]
+        per_building = _split(len(areas), len(buildings))
+        cursor = 0
+        for (pp, i), count in zip(buildings, per_building, strict=True):
+            chunk = areas[cursor:cursor + count]
+            cursor += count
+            units = self._building(park=self.parks["shenzhen"], professional_park=pp, number=i + 1,
+                                   unit_areas=[(a, self.rng.choice(uses)) for a in chunk])
+            (self.hksp_units if pp.code == "hksp-shenzhen" else self.other_units).extend(units)
+        hk_areas = _split(self.n(TARGETS.hong_kong_park_space_m2), 6 * self.scale)
+        for i, area in enumerate(hk_areas):
+            parts = _split(area, 20)
+            self._building(park=self.parks["hong-kong"], professional_park=None, number=i + 1,
+                           unit_areas=[(a, uses[j % len(uses)]) for j, a in enumerate(parts)])
+        self._leases(hksp_tenants)
+
+    def _building(self, *, park, professional_park, number, unit_areas) -> list[Unit]:
+        code = f"{professional_park.code if professional_park else park.code}-{number:02d}"
+        letter = "ABCDEFGHJKLMNPQRSTUVWXYZ"[(number - 1) % 24]
+        pp_name_en = professional_park.name_en if professional_park else park.name_en
+        pp_name_zh = professional_park.name_zh_hans if professional_park else park.name_zh_hans
+        research = sum(a for a, _use in unit_areas)
+        public = max(50, research // 10)
+        building = self.save(Building(
+            park=park, professional_park=professional_park, code=code,
+            name_en=f"{pp_name_en} Building {letter}{(number - 1) // 24 or ''}",
+            name_zh_hans=f"{pp_name_zh}{letter}{(number - 1) // 24 or ''}栋",
+            gross_floor_area_m2=Decimal(research + public) * Decimal("1.15"),
+        ))
+        per_floor = 8
+        levels = (len(unit_areas) + per_floor - 1) // per_floor
+        floors = Floor.objects.bulk_create([Floor(building=building, level=lv) for lv in range(levels + 1)])
+        units = [Unit(floor=floors[0], code="G01", area_m2=Decimal(public), use=SpaceUse.PUBLIC)]
+        for k, (area, use) in enumerate(unit_areas):
+            floor = floors[1 + k // per_floor]
+            code = f"{floor.level:02d}{k % per_floor + 1:02d}"
+            units.append(Unit(floor=floor, code=code, area_m2=Decimal(area), use=use))
+        created = Unit.objects.bulk_create(units, batch_size=BATCH)
+        return created[1:]
+
+    def _leases(self, hksp_tenants: list[Organisation]) -> None:
+        leases = []
+
+        def lease(org, unit):
+            start = self.date_between(datetime.date(2021, 1, 1), datetime.date(2025, 12, 31))
+            end = datetime.date(start.year + self.rng.randint(3, 6), start.month, min(start.day, 28))
+            end = max(end, TODAY + datetime.timedelta(days=30))
+            leases.append(Lease(unit=unit, organisation=org, start_date=start, end_date=end))
+
+        hksp_units = list(self.hksp_units)
+        self.rng.shuffle(hksp_units)
+        for org, unit in zip(hksp_tenants, hksp_units, strict=False):
+            lease(org, unit)
+        others = list(self.other_units)
+        self.rng.shuffle(others)
+        tenants = [o for o in self.in_park_orgs if o.kind != OrganisationKind.PUBLIC_BODY]
+        for org, unit in zip(tenants * 2, others, strict=False):
+            lease(org, unit)
+        Lease.objects.bulk_create(leases, batch_size=BATCH)
+
+    def person(self, region: str) -> Person:
+        if region == Region.ABROAD:
+            en = f"{self.rng.choice(FOREIGN_GIVEN)} {self.rng.choice(FOREIGN_FAMILY)}"
+            p = Person(name_en=en, region=region, romanisation="")
+        else:
+            surname = self.rng.choice(SURNAMES)
+            given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
+            zh = surname + given
+            if region in (Region.HONG_KONG, Region.MACAO):
+                roman = _romanise(zh, True)
+                given_en = "-".join("".join(ch for ch in s if ch.isalpha()) for s in roman.split()[1:])
+                en = f"{HK_SURNAMES.get(surname, roman.split()[0].rstrip('0123456789').title())} {given_en.title()}"
+            else:
+                roman = _romanise(zh, False)
+                syllables = roman.split()
+                en = f"{syllables[0].title()} {''.join(syllables[1:]).title()}"
+            p = Person(name_en=en, name_zh_hans=zh, name_zh_hant=_traditional(zh), region=region,
+                       romanisation=roman)
+        if self.rng.random() < 0.3:
+            base = f"0000000{200000000 + self.next_id('orcid'):09d}"[-15:]
+            digits = base + orcid_check_digit(base)
+            p.orcid = "-".join(digits[i:i + 4] for i in range(0, 16, 4))
+        p.refresh_search_text()
+        return p
+
+    def load_people(self) -> None:
+        regions = [Region.MAINLAND] * 68 + [Region.HONG_KONG] * 22 + [Region.MACAO] * 2 + \
+                  [Region.TAIWAN] * 2 + [Region.ABROAD] * 6
+        employers = [o for o in self.in_park_orgs if o.kind != OrganisationKind.PUBLIC_BODY]
+        roles = ["researcher"] * 14 + ["engineer"] * 4 + ["pi", "student", "student"]
+        total = self.n(TARGETS.researchers)
+        for offset in range(0, total, BATCH):
+            people = Person.objects.bulk_create(
+                [self.person(self.rng.choice(regions)) for _ in range(min(BATCH, total - offset))])
+            affiliations = []
+            for p in people:
+                start = self.date_between(datetime.date(2018, 1, 1), datetime.date(2026, 6, 30))
+                if self.rng.random() < 0.1:  # a past affiliation, so history shows on the detail page
+                    earlier = self.date_between(datetime.date(2012, 1, 1), start - datetime.timedelta(days=400))
+                    affiliations.append(Affiliation(person=p, organisation=self.rng.choice(self.external),
+                                                    role="researcher", start_date=earlier, end_date=start))
+                affiliations.append(Affiliation(person=p, organisation=self.rng.choice(employers),
+                                                role=self.rng.choice(roles), start_date=start))
+            Affiliation.objects.bulk_create(affiliations, batch_size=BATCH)
+
+    def load_named_people(self) -> None:
+        fallback = next(o for o in self.in_park_orgs if o.origin == "hong_kong" and o.kind == "enterprise")
+        for en, zh, region, org_slug, role, public_role in facts.PEOPLE:
+            person = self.save(Person(name_en=en, name_zh_hans=zh, region=region, public_role=public_role))
+            self.save(Affiliation(person=person, organisation=self.orgs.get(org_slug, fallback), role=role,
+                                  start_date=datetime.date(2019, 1, 1)))
+
+    def project(self, *, lead: Organisation, direction: str, hk_key: bool) -> Project:
+        topic_en, topic_zh = self.rng.choice(TOPICS[direction])
+        aspect_en, aspect_zh = self.rng.choice(ASPECTS)
+        start = self.date_between(datetime.date(2019, 1, 1), datetime.date(2026, 9, 30))
+        end = start + datetime.timedelta(days=365 * self.rng.randint(2, 5))
+        status = ProjectStatus.COMPLETED if end < TODAY else (
+            ProjectStatus.PLANNED if start > TODAY else ProjectStatus.ACTIVE)
+        title_zh = f"{topic_zh}{aspect_zh}"
+        p = Project(code=f"HT-RP-{start.year}-{self.next_id('project'):05d}",
+                    title_en=f"{topic_en[0].upper()}{topic_en[1:]}: {aspect_en}", title_zh_hans=title_zh,
+                    title_zh_hant=_traditional(title_zh), lead_organisation=lead,
+                    key_direction=self.directions[direction], status=status, start_date=start, end_date=end,
+                    is_hk_university_key_project=hk_key)
+        p.refresh_search_text()
+        return p
+
+    def load_projects(self) -> None:
+        institutes = [o for o in self.orgs.values() if o.kind == OrganisationKind.UNIVERSITY_INSTITUTE
+                      and o.park_id]
+        leads = [o for o in self.in_park_orgs if o.kind not in (OrganisationKind.PUBLIC_BODY, OrganisationKind.FUND)]
+        principal = ["life-science", "information-science", "material-science"]
+        projects = []
+        for i in range(TARGETS.hk_key_projects):
+            inst = institutes[i % len(institutes)]
+            direction = inst.key_directions.first().code
+            projects.append(self.project(lead=inst, direction=direction, hk_key=True))
+        for _ in range(self.n(TARGETS.projects)):
+            lead = self.rng.choice(leads)
+            direction = self.rng.choice(principal * 3 + list(TOPICS))
+            projects.append(self.project(lead=lead, direction=direction, hk_key=False))
+        created = Project.objects.bulk_create(projects, batch_size=BATCH)
+        through = Project.partners.through
+        links = {(p.pk, o.pk) for p in created for o in self.rng.sample(leads, self.rng.randint(0, 2))
+                 if o.pk != p.lead_organisation_id}
+        through.objects.bulk_create([through(project_id=a, organisation_id=b) for a, b in links], batch_size=BATCH)
+
+    def load_patents(self) -> None:
+        applicants = [o for o in self.in_park_orgs if o.kind not in (OrganisationKind.PUBLIC_BODY,
+                                                                     OrganisationKind.FUND)]
+        years = list(range(2016, 2026))
+        weights = [1, 2, 3, 4, 6, 8, 10, 12, 14, 16]  # the park grew: more applications each year
+        patents = []
+        for i in range(self.n(TARGETS.pct)):
+            year = self.rng.choices(years, weights)[0]
+            topic_en, topic_zh = self.rng.choice(self.rng.choice(list(TOPICS.values())))
+            title_zh = f"一种用于{topic_zh}的方法及装置"
+            patents.append(Patent(
+                pct_number=f"PCT/CN{year}/{100000 + i:06d}", filing_date=self.date_between(
+                    datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+                title_en=f"Method and device for {topic_en}", title_zh_hans=title_zh,
+                title_zh_hant=_traditional(title_zh)))
+        created = Patent.objects.bulk_create(patents, batch_size=BATCH)
+        through = Patent.applicants.through
+        through.objects.bulk_create(
+            [through(patent_id=p.pk, organisation_id=self.rng.choice(applicants).pk) for p in created],
+            batch_size=BATCH)
+
+    def load_standards(self) -> None:
+        orgs = [self.orgs[slug] for slug, *_rest in STANDARDS_ORGS]
+        outputs = []
+        for kind, total, label_en, label_zh in (
+            (StandardOutputKind.STANDARD, TARGETS.standards, "Standard", "标准"),
+            (StandardOutputKind.WHITE_PAPER, TARGETS.white_papers, "White paper", "白皮书"),
+            (StandardOutputKind.CERTIFIED_PRODUCT, TARGETS.certified_products, "Certification", "认证产品"),
+        ):
+            for k, count in enumerate(_split(self.n(total), len(orgs))):
+                org = orgs[k]
+                topics = TOPICS[STANDARDS_ORGS[k][3]]
+                for j in range(count):
+                    topic_en, topic_zh = topics[j % len(topics)]
+                    title_zh = f"{topic_zh}{label_zh}（第{j + 1}号）"
+                    outputs.append(StandardOutput(
+                        organisation=org, kind=kind, reference=f"{org.slug.upper()}-{kind[:2].upper()}-{j + 1:04d}",
+                        title_en=f"{label_en} on {topic_en} No. {j + 1}", title_zh_hans=title_zh,
+                        title_zh_hant=_traditional(title_zh),
+                        released_on=self.date_between(datetime.date(2021, 1, 1), datetime.date(2026, 10, 31))))
+        StandardOutput.objects.bulk_create(outputs, batch_size=BATCH)
+        pool = self.external + [o for o in self.in_park_orgs if o.kind == OrganisationKind.ENTERPRISE]
+        memberships = []
+        for org, count in zip(orgs, _split(self.n(TARGETS.standards_members), len(orgs)), strict=True):
+            for member in self.rng.sample(pool, count):
+                memberships.append(StandardsMembership(
+                    standards_organisation=org, member=member,
+                    joined_on=self.date_between(datetime.date(2020, 1, 1), datetime.date(2026, 10, 31))))
+        StandardsMembership.objects.bulk_create(memberships, batch_size=BATCH)
+
+    def load(self) -> None:
+        self.load_zone()
+        self.load_real_organisations()
+        self.load_generated_institutions()
+        hksp_tenants = self.load_enterprises()
+        self.load_space(hksp_tenants)
+        self.load_named_people()
+        self.load_people()
+        self.load_projects()
+        self.load_patents()
+        self.load_standards()
+
+
+REGISTRY_MODELS_IN_DELETE_ORDER = [
+    Lease, StandardsMembership, StandardOutput, Patent, Affiliation, Project, Person, Unit, Floor, Building,
+    ProfessionalPark,
+]
+
+
+def is_loaded() -> bool:
+    return Zone.objects.filter(code=facts.ZONE["code"]).exists()
+
+
+@transaction.atomic
+def clear_registry() -> None:
+    for model in REGISTRY_MODELS_IN_DELETE_ORDER:
+        model.objects.all().delete()
+    Organisation.objects.update(parent=None)
+    for model in (Organisation, KeyDirection, Port, Park, Zone):
+        model.objects.all().delete()
+
+
+@transaction.atomic
+def load_demo_park(*, scale: int = 1) -> DemoPark:
+    demo = DemoPark(scale=scale)
+    demo.load()
+    return demo

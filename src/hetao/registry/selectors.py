@@ -1,0 +1,337 @@
+"""Reads from the registry. Each returns querysets or plain data with a fixed number of queries,
+whatever the size of the park (pinned in tests/registry/test_query_counts.py)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractYear, Length
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hetao.core.chinese import normalise_for_search
+from hetao.core.trilingual import active_suffix
+
+from .models import (
+    RESEARCH_SPACE_USES,
+    Affiliation,
+    AffiliationRole,
+    KeyDirection,
+    Lease,
+    Organisation,
+    OrganisationKind,
+    Park,
+    Patent,
+    Person,
+    ProfessionalPark,
+    Project,
+    Region,
+    SpaceUse,
+    StandardOutput,
+    StandardOutputKind,
+    StandardsMembership,
+    Unit,
+)
+
+HKSP_SHENZHEN_BRANCH = "hksp-shenzhen"
+RESEARCH_ROLES = [AffiliationRole.RESEARCHER, AffiliationRole.PRINCIPAL_INVESTIGATOR, AffiliationRole.DEAN,
+                  AffiliationRole.ENGINEER, AffiliationRole.STUDENT, AffiliationRole.EXECUTIVE]
+
+
+def search_filter(queryset: QuerySet, q: str) -> QuerySet:
+    """Every word of `q`, in any script or case, must appear in the record's names, aliases or identifiers."""
+    for token in normalise_for_search(q).split():
+        queryset = queryset.filter(search_text__contains=token)
+    return queryset
+
+
+def exact_match(q: str) -> Case:
+    """1 when `q` is one whole name, alias or identifier of the record (terms are joined by " | ")."""
+    term = normalise_for_search(q)
+    whole = (Q(search_text=term) | Q(search_text__startswith=f"{term} |") | Q(search_text__endswith=f"| {term}")
+             | Q(search_text__contains=f"| {term} |"))
+    return Case(When(whole, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def ranked_search(queryset: QuerySet, q: str, name_field: str = "name_en") -> QuerySet:
+    """Matches of `q`, whole-name matches first, then shorter names (the university before its institutes)."""
+    return search_filter(queryset, q).annotate(exact=exact_match(q)).order_by(
+        "-exact", Length(name_field), name_field, "pk")
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# ── Dashboard ─────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    value: float | int
+    unit: str = ""
+
+
+def dashboard_kpis() -> list[Kpi]:
+    on = today()
+    org_counts = Organisation.objects.aggregate(
+        fortune500=Count("id", filter=Q(kind=OrganisationKind.FORTUNE_500_RD)),
+        platforms=Count("id", filter=Q(kind=OrganisationKind.RESEARCH_PLATFORM)),
+        standards_orgs=Count("id", filter=Q(kind=OrganisationKind.STANDARDS_ORG)),
+        pilot=Count("id", filter=Q(kind=OrganisationKind.PILOT_PLATFORM)),
+        youth=Count("id", filter=Q(kind=OrganisationKind.INCUBATOR)),
+    )
+    project_counts = Project.objects.aggregate(
+        total=Count("id"), hk_key=Count("id", filter=Q(is_hk_university_key_project=True))
+    )
+    outputs = StandardOutput.objects.aggregate(
+        **{kind.value: Count("id", filter=Q(kind=kind)) for kind in StandardOutputKind}
+    )
+    researchers = (
+        Affiliation.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=on), role__in=RESEARCH_ROLES)
+        .values("person").distinct().count()
+    )
+    hk_in_branch = (
+        Lease.objects.filter(
+            start_date__lte=on, end_date__gt=on, organisation__origin=Region.HONG_KONG,
+            unit__floor__building__professional_park__code=HKSP_SHENZHEN_BRANCH,
+        ).values("organisation").distinct().count()
+    )
+    research_space = Unit.objects.filter(
+        use__in=RESEARCH_SPACE_USES, floor__building__park__region=Region.MAINLAND
+    ).aggregate(s=Sum("area_m2"))["s"] or 0
+    m2 = _("m²")
+    return [
+        Kpi("projects", _("High-end research projects"), project_counts["total"]),
+        Kpi("researchers", _("Research and technology talents"), researchers),
+        Kpi("pct", _("PCT international patent applications"), Patent.objects.count()),
+        Kpi("research_space", _("Research space in Shenzhen Park"), int(research_space), m2),
+        Kpi("professional_parks", _("Professional parks"), ProfessionalPark.objects.count()),
+        Kpi("fortune500", _("Fortune Global 500 R&D centres"), org_counts["fortune500"]),
+        Kpi("platforms", _("Major research platforms"), org_counts["platforms"]),
+        Kpi("hk_key_projects", _("Key projects of Hong Kong universities"), project_counts["hk_key"]),
+        Kpi("pilot_platforms", _("Pilot-scale platforms"), org_counts["pilot"]),
+        Kpi("youth_bases", _("Youth innovation and entrepreneurship bases"), org_counts["youth"]),
+        Kpi("hk_in_hksp_branch", _("Hong Kong enterprises and institutions in the HKSP Shenzhen branch"),
+            hk_in_branch),
+        Kpi("standards_orgs", _("International industry and standards organisations"),
+            org_counts["standards_orgs"]),
+        Kpi("standards", _("Standards released"), outputs[StandardOutputKind.STANDARD]),
+        Kpi("white_papers", _("White papers"), outputs[StandardOutputKind.WHITE_PAPER]),
+        Kpi("certified_products", _("Products tested and certified"),
+            outputs[StandardOutputKind.CERTIFIED_PRODUCT]),
+        Kpi("standards_members", _("Members of standards organisations"), StandardsMembership.objects.count()),
+    ]
+
+
+def dashboard_charts() -> dict:
+    """Series for the home page's charts, labels in the active language."""
+    suffix = active_suffix()
+    by_direction = (
+        Project.objects.values("key_direction__code", f"key_direction__name_{suffix}", "key_direction__name_en")
+        .annotate(n=Count("id")).order_by("-n")
+    )
+    by_region = dict(Person.objects.values_list("region").annotate(n=Count("id")).order_by())
+    by_year = (
+        Patent.objects.annotate(year=ExtractYear("filing_date")).values_list("year")
+        .annotate(n=Count("id")).order_by("year")
+    )
+    space = (
+        Unit.objects.values_list("floor__building__park__code", "use").annotate(area=Sum("area_m2")).order_by()
+    )
+    parks = {p.code: p.name for p in Park.objects.all()}
+    space_by_park: dict[str, dict[str, float]] = {}
+    for park_code, use, area in space:
+        space_by_park.setdefault(park_code, {})[use] = float(area)
+    return {
+        "projects_by_direction": [
+            {"name": row[f"key_direction__name_{suffix}"] or row["key_direction__name_en"], "value": row["n"]}
+            for row in by_direction
+        ],
+        "researchers_by_region": [
+            {"name": str(label), "value": by_region[value]} for value, label in Region.choices if value in by_region
+        ],
+        "pct_by_year": {"years": [str(y) for y, _n in by_year], "counts": [n for _y, n in by_year]},
+        "space_by_park_and_use": {
+            "parks": [parks.get(code, code) for code in space_by_park],
+            "series": [
+                {"name": str(label), "data": [round(space_by_park[code].get(use, 0)) for code in space_by_park]}
+                for use, label in SpaceUse.choices
+            ],
+        },
+    }
+
+
+# ── Directory ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def organisation_list(*, q: str = "", kind: str = "", park: str = "", direction: str = "",
+                      origin: str = "") -> QuerySet[Organisation]:
+    qs = Organisation.objects.select_related("park", "parent")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if park:
+        qs = qs.filter(park__code=park)
+    if direction:
+        qs = qs.filter(key_directions__code=direction)
+    if origin:
+        qs = qs.filter(origin=origin)
+    if q:
+        return ranked_search(qs, q)
+    return qs.order_by("name_en")
+
+
+def current_affiliations() -> Prefetch:
+    on = today()
+    return Prefetch(
+        "affiliations",
+        queryset=Affiliation.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .select_related("organisation").order_by("-start_date"),
+        to_attr="current_affiliations",
+    )
+
+
+def person_list(*, q: str = "", region: str = "", organisation: str = "") -> QuerySet[Person]:
+    qs = Person.objects.prefetch_related(current_affiliations())
+    if region:
+        qs = qs.filter(region=region)
+    if organisation:
+        qs = qs.filter(affiliations__organisation__slug=organisation).distinct()
+    if q:
+        return ranked_search(qs, q)
+    return qs.order_by("name_en", "id")
+
+
+def project_list(*, q: str = "", direction: str = "", status: str = "", organisation: str = "",
+                 hk_key: bool = False) -> QuerySet[Project]:
+    qs = Project.objects.select_related("lead_organisation", "key_direction")
+    if direction:
+        qs = qs.filter(key_direction__code=direction)
+    if status:
+        qs = qs.filter(status=status)
+    if organisation:
+        qs = qs.filter(Q(lead_organisation__slug=organisation) | Q(partners__slug=organisation)).distinct()
+    if hk_key:
+        qs = qs.filter(is_hk_university_key_project=True)
+    if q:
+        qs = search_filter(qs, q)
+    return qs.order_by("-start_date", "code")
+
+
+def patent_list(*, q: str = "", year: int | None = None) -> QuerySet[Patent]:
+    qs = Patent.objects.prefetch_related("applicants")
+    if year:
+        qs = qs.filter(filing_date__year=year)
+    if q:
+        qs = qs.filter(Q(pct_number__icontains=q.strip()) | Q(title_en__icontains=q.strip()))
+    return qs.order_by("-filing_date", "pct_number")
+
+
+def unit_list(*, park: str = "", use: str = "", building: str = "") -> QuerySet[Unit]:
+    qs = Unit.objects.select_related("floor__building__park")
+    if park:
+        qs = qs.filter(floor__building__park__code=park)
+    if use:
+        qs = qs.filter(use=use)
+    if building:
+        qs = qs.filter(floor__building__code=building)
+    return qs.order_by("floor__building__code", "floor__level", "code")
+
+
+def key_directions() -> QuerySet[KeyDirection]:
+    return KeyDirection.objects.all()
+
+
+# ── Detail pages ──────────────────────────────────────────────────────────────────────────────────
+
+RELATED_LIMIT = 20
+LEADERS_FIRST = Case(
+    When(role__in=[AffiliationRole.DEAN, AffiliationRole.EXECUTIVE, AffiliationRole.OFFICIAL], then=Value(2)),
+    When(role=AffiliationRole.PRINCIPAL_INVESTIGATOR, then=Value(1)), default=Value(0),
+    output_field=IntegerField(),
+)
+
+
+def organisation_detail(slug: str) -> dict:
+    org = Organisation.objects.select_related("park", "parent").prefetch_related("key_directions").get(slug=slug)
+    on = today()
+    people = (
+        Affiliation.objects.filter(organisation=org).filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .select_related("person").annotate(leader=LEADERS_FIRST).order_by("-leader", "person__name_en")
+    )
+    projects = (
+        Project.objects.filter(Q(lead_organisation=org) | Q(partners=org)).distinct()
+        .select_related("key_direction", "lead_organisation")
+    )
+    leases = Lease.objects.filter(organisation=org, end_date__gt=on).select_related("unit__floor__building__park")
+    return {
+        "organisation": org,
+        "children": list(org.children.order_by("name_en")[:RELATED_LIMIT]),
+        "people": list(people[:RELATED_LIMIT]),
+        "people_count": people.count(),
+        "projects": list(projects[:RELATED_LIMIT]),
+        "projects_count": projects.count(),
+        "leases": list(leases[:RELATED_LIMIT]),
+        "leased_area": leases.aggregate(s=Sum("unit__area_m2"))["s"] or 0,
+        "patents_count": org.patents.count(),
+        "outputs": dict(org.standard_outputs.values_list("kind").annotate(n=Count("id")).order_by()),
+        "members_count": org.standards_members.count(),
+    }
+
+
+def person_detail(pk: int) -> dict:
+    person = Person.objects.get(pk=pk)
+    affiliations = person.affiliations.select_related("organisation").order_by("-start_date")
+    return {"person": person, "affiliations": list(affiliations)}
+
+
+def project_detail(code: str) -> Project:
+    return (
+        Project.objects.select_related("lead_organisation", "key_direction")
+        .prefetch_related("partners").get(code=code)
+    )
+
+
+def park_detail(code: str) -> dict:
+    park = Park.objects.select_related("zone").get(code=code)
+    professional_parks = park.professional_parks.annotate(n=Count("buildings")).order_by("code")
+    space = dict(
+        Unit.objects.filter(floor__building__park=park).values_list("use").annotate(a=Sum("area_m2")).order_by()
+    )
+    return {
+        "park": park,
+        "professional_parks": list(professional_parks),
+        "space": [(label, space.get(value, 0)) for value, label in SpaceUse.choices],
+        "organisations_count": park.organisations.count(),
+        "buildings_count": park.buildings.count(),
+    }
+
+
+def parks() -> QuerySet[Park]:
+    return Park.objects.select_related("zone").order_by("-area_km2")
+
+
+# ── Search across the registry ────────────────────────────────────────────────────────────────────
+
+SEARCH_LIMIT = 10
+
+
+def search_everything(q: str) -> dict:
+    if not normalise_for_search(q):
+        return {"q": q, "organisations": [], "people": [], "projects": [], "total": 0}
+    organisations = organisation_list(q=q)
+    people = person_list(q=q)
+    projects = ranked_search(Project.objects.select_related("lead_organisation"), q, "title_en")
+    result = {
+        "q": q,
+        "organisations": list(organisations[:SEARCH_LIMIT]),
+        "organisations_count": organisations.count(),
+        "people": list(people[:SEARCH_LIMIT]),
+        "people_count": people.count(),
+        "projects": list(projects[:SEARCH_LIMIT]),
+        "projects_count": projects.count(),
+    }
+    result["total"] = result["organisations_count"] + result["people_count"] + result["projects_count"]
+    return result

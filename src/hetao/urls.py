@@ -1,0 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from hetao.api.api import api
+
+admin.site.site_header = admin.site.site_title = "Hetao Virtual Park"
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("hetao.registry.urls")),
+)
