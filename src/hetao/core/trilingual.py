@@ -72,6 +72,13 @@ class NamedModel(TrilingualModel):
     def name(self) -> str:
         return localised(self, "name")
 
+    @property
+    def other_names(self) -> list[tuple[str, str]]:
+        """The record's names other than the one shown in the active language, with their BCP 47 tags."""
+        shown = self.name
+        names = [(self.name_en, "en"), (self.name_zh_hans, "zh-Hans"), (self.name_zh_hant, "zh-Hant")]
+        return [(text, tag) for text, tag in names if text and text != shown]
+
 
 class TitledModel(TrilingualModel):
     title_en = models.CharField(_("title (English)"), max_length=500)

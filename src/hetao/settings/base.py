@@ -117,6 +117,7 @@ STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages come from the npm registry (package.json) and are served by the app.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
+    SRC_DIR / "hetao" / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),

@@ -20,7 +20,8 @@
     researchers_by_region: (d) => ({
       tooltip: { trigger: "item" },
       legend: { bottom: 0 },
-      series: [{ type: "pie", radius: ["40%", "68%"], data: d, label: { formatter: "{b}: {c}" } }],
+      series: [{ type: "pie", radius: ["35%", "60%"], center: ["50%", "45%"], data: d,
+        label: { formatter: "{b}\n{c}", width: 110, overflow: "break" } }],
     }),
     pct_by_year: (d) => ({
       tooltip: { trigger: "axis" },

@@ -1,0 +1,60 @@
+"""Pages and endpoints cost a fixed number of queries, whatever the size of the park (NetBox, Zulip).
+
+The same figures hold at `load_demo_park --scale 10`: `make bench` measures them there and fails on a change.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import OrganisationFactory, PersonFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+# path → queries. The detail pages of an organisation query each related list once.
+PINNED = {
+    "/en/": 15,
+    "/en/organisations/": 4,
+    "/en/organisations/?q=hk&kind=university_institute": 4,
+    "/en/organisations/hkust-sz-hk-institute/": 12,
+    "/en/people/": 3,
+    "/en/people/?region=hong_kong&q=chan": 3,
+    "/en/projects/": 3,
+    "/en/projects/?direction=quantum": 3,
+    "/en/spaces/": 3,
+    "/en/parks/shenzhen/": 5,
+    "/en/search/?q=HKUST": 6,
+    "/api/v1/organisations": 3,
+    "/api/v1/organisations?q=hk": 3,
+    "/api/v1/people": 3,
+    "/api/v1/projects": 2,
+    "/api/v1/spaces": 2,
+    "/api/v1/patents": 3,
+    "/api/v1/organisations/hkust": 2,
+}
+
+
+def count_queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(ctx.captured_queries)
+
+
+def measure(client) -> dict[str, int]:
+    return {path: count_queries(client, path) for path in PINNED}
+
+
+def test_query_counts_are_pinned(client):
+    assert measure(client) == PINNED
+
+
+def test_query_counts_do_not_grow_with_the_data(client):
+    institute = OrganisationFactory(slug="grow-institute", kind="university_institute", name_en="HK Grow Institute")
+    for _ in range(30):
+        org = OrganisationFactory(kind="university_institute", name_en="HK Extra Institute")
+        PersonFactory(affiliation=institute, name_en="Chan Extra", region="hong_kong")
+        ProjectFactory(lead_organisation=org, partners=[institute, org])
+    assert measure(client) == PINNED
+    assert count_queries(client, "/en/organisations/grow-institute/") == PINNED[
+        "/en/organisations/hkust-sz-hk-institute/"]
