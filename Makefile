@@ -33,7 +33,7 @@ locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/django.po)
 	touch $@
 
 setup: $(VENV)/.installed node_modules/.installed locale/.compiled ## Install Python and npm packages, compile translations
-	@mkdir -p var
+	@mkdir -p var/static
 
 migrate: setup ## Create or update the database (SQLite under var/ unless DATABASE_URL is set)
 	$(MANAGE) migrate --verbosity 0

@@ -1,5 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
@@ -7,7 +8,15 @@ from hetao.api.api import api
 
 admin.site.site_header = admin.site.site_title = "Hetao Virtual Park"
 
+
+
+def healthz(request):
+    """Liveness probe for load balancers; also the trivial baseline view of `make bench`."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]
