@@ -40,11 +40,22 @@ def _tri(obj, field: str) -> dict:
             "zh_hant": getattr(obj, f"{field}_zh_hant")}
 
 
-class OrganisationOut(Schema):
-    slug: str
-    kind: str
+class NamedOut(Schema):
     name: str = Field(description="In the request's language")
     names: Trilingual
+
+    @staticmethod
+    def resolve_name(obj):
+        return localised(obj, "name")
+
+    @staticmethod
+    def resolve_names(obj):
+        return _tri(obj, "name")
+
+
+class OrganisationOut(NamedOut):
+    slug: str
+    kind: str
     aliases: list[str]
     parent: str | None
     park: str | None
@@ -54,14 +65,6 @@ class OrganisationOut(Schema):
     hk_br: str
     website: str
     url: str
-
-    @staticmethod
-    def resolve_name(obj):
-        return localised(obj, "name")
-
-    @staticmethod
-    def resolve_names(obj):
-        return _tri(obj, "name")
 
     @staticmethod
     def resolve_aliases(obj):
@@ -95,23 +98,13 @@ class AffiliationOut(Schema):
         return obj.organisation.slug
 
 
-class PersonOut(Schema):
+class PersonOut(NamedOut):
     id: int
-    name: str
-    names: Trilingual
     romanisation: str
     region: str
     orcid: str
     public_role: str
     current_affiliations: list[AffiliationOut]
-
-    @staticmethod
-    def resolve_name(obj):
-        return localised(obj, "name")
-
-    @staticmethod
-    def resolve_names(obj):
-        return _tri(obj, "name")
 
     @staticmethod
     def resolve_current_affiliations(obj):

@@ -1,6 +1,7 @@
 """Public pages of the registry: dashboard, directory, detail pages and search."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -15,7 +16,6 @@ from .forms import (
     UnitFilterForm,
     cleaned_filters,
 )
-from .models import Organisation, Park, Person, Project
 
 
 def _page(request, queryset):
@@ -67,40 +67,34 @@ def unit_list(request):
                       template="registry/unit_list.html")
 
 
+def _detail(request, template: str, load, *args):
+    """Render a detail page; a missing record is a 404, never an error page."""
+    try:
+        context = load(*args)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, template, context)
+
+
 @require_GET
 def organisation_detail(request, slug: str):
-    try:
-        context = selectors.organisation_detail(slug)
-    except Organisation.DoesNotExist as exc:
-        raise Http404 from exc
-    return render(request, "registry/organisation_detail.html", context)
+    return _detail(request, "registry/organisation_detail.html", selectors.organisation_detail, slug)
 
 
 @require_GET
 def person_detail(request, pk: int):
-    try:
-        context = selectors.person_detail(pk)
-    except Person.DoesNotExist as exc:
-        raise Http404 from exc
-    return render(request, "registry/person_detail.html", context)
+    return _detail(request, "registry/person_detail.html", selectors.person_detail, pk)
 
 
 @require_GET
 def project_detail(request, code: str):
-    try:
-        project = selectors.project_detail(code)
-    except Project.DoesNotExist as exc:
-        raise Http404 from exc
-    return render(request, "registry/project_detail.html", {"project": project})
+    return _detail(request, "registry/project_detail.html",
+                   lambda c: {"project": selectors.project_detail(c)}, code)
 
 
 @require_GET
 def park_detail(request, code: str):
-    try:
-        context = selectors.park_detail(code)
-    except Park.DoesNotExist as exc:
-        raise Http404 from exc
-    return render(request, "registry/park_detail.html", context)
+    return _detail(request, "registry/park_detail.html", selectors.park_detail, code)
 
 
 @require_GET
