@@ -168,3 +168,4 @@ LOGGING = {
 HETAO_PAGE_SIZE = env.int("HETAO_PAGE_SIZE", default=25)
 HETAO_API_MAX_PAGE_SIZE = 100
 FORMAT_MODULE_PATH = ["hetao.formats"]
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a bare domain in a URL field means https
