@@ -11,10 +11,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_demo_park(scale=1)
 
 
+def with_mfa(user):
+    """Staff must have a second factor before any page opens (StaffMustUseMfaMiddleware)."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "test"})
+    return user
+
+
+def staff_in(username: str, department: str, role: str = "officer"):
+    from hetao.accounts.models import Department, StaffRole
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", f"pw-{username}-123",
+                                                is_staff=True)
+    StaffRole.objects.create(user=user, department=Department.objects.get(code=department), role=role)
+    return with_mfa(user)
+
+
 @pytest.fixture
 def staff_user(db):
-    return get_user_model().objects.create_user("officer", "officer@example.org", "pw-officer-123",
-                                                is_staff=True)
+    """An officer of the data department (registry upkeep), with MFA."""
+    return staff_in("officer", "data")
 
 
 @pytest.fixture
@@ -26,3 +43,12 @@ def member_user(db):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def demo_park(transactional_db):
+    """For tests that commit (live server, threads): the demo park, reloaded if an earlier one flushed it."""
+    from hetao.registry import demo
+
+    if not demo.is_loaded():
+        demo.load_demo_park(scale=1)

@@ -2,8 +2,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.i18n import JavaScriptCatalog
 
+from hetao.accounts import views as account_views
 from hetao.api.api import api
 
 admin.site.site_header = admin.site.site_title = "Hetao Virtual Park"
@@ -17,11 +18,14 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("hetao.accounts.oidc_urls")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("hetao.accounts.urls")),
     path("", include("hetao.registry.urls")),
 )

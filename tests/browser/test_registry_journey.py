@@ -3,7 +3,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_home_switch_to_traditional_search_and_open_hkust(live_server, page):
+def test_home_switch_to_traditional_search_and_open_hkust(live_server, demo_park, page):
     page.goto(f"{live_server.url}/")
     assert page.url.endswith("/en/")
     # The dashboard draws its charts (ECharts served by the app, no CDN) and shows computed figures.
@@ -30,7 +30,7 @@ def test_home_switch_to_traditional_search_and_open_hkust(live_server, page):
     assert page.url.endswith("/zh-hant/")
 
 
-def test_keyboard_user_can_skip_to_content(live_server, page):
+def test_keyboard_user_can_skip_to_content(live_server, demo_park, page):
     page.goto(f"{live_server.url}/en/organisations/")
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")

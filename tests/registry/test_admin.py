@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from hetao.audit.models import AuditEvent
 from hetao.registry.models import Organisation
+from tests.conftest import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -12,11 +13,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client):
     user = get_user_model().objects.create_superuser("root", "root@example.org", "pw-root-12345")
-    client.force_login(user)
+    client.force_login(with_mfa(user))
     return client
 
 
-@pytest.mark.parametrize("model", [m for m in admin.site._registry if m._meta.app_label in ("registry", "audit")],
+@pytest.mark.parametrize("model", [m for m in admin.site._registry if m._meta.app_label in ("registry", "audit", "accounts")],
                          ids=lambda m: m._meta.model_name)
 def test_every_back_office_list_and_form_opens(admin_client, model):
     prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"

@@ -12,10 +12,11 @@ class AuditEvent(models.Model):
     # Kept when the account is deleted, so the trail stays readable without personal data.
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
-    target_type = models.CharField(_("target type"), max_length=64)
-    target_id = models.CharField(_("target id"), max_length=64)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_label = models.CharField(_("target"), max_length=255, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit event")

@@ -1,5 +1,6 @@
 """Public surface of the audit app: the one function other apps call to record what they did."""
 
+from django.conf import settings
 from django.db import models
 
 from .models import AuditEvent
@@ -7,14 +8,27 @@ from .models import AuditEvent
 __all__ = ["audit_record"]
 
 
-def audit_record(*, actor, action: str, target: models.Model, changes: dict | None = None) -> AuditEvent:
-    """Append one audit event; call it inside the service's transaction so both commit or neither."""
+def _label(target: models.Model | None) -> str:
+    if target is None:
+        return ""
+    if target._meta.label == settings.AUTH_USER_MODEL:
+        return f"user:{target.pk}"  # no names or emails of people in the trail
+    return str(target)[:255]
+
+
+def audit_record(*, actor, action: str, target: models.Model | None, changes: dict | None = None,
+                 ip: str | None = None) -> AuditEvent:
+    """Append one audit event; call it inside the service's transaction so both commit or neither.
+
+    The actor's label is their account id, not their name: the trail stays pseudonymous after deletion.
+    """
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=getattr(actor, "get_username", lambda: "")() if actor else "system",
+        actor_label=f"user:{actor.pk}" if getattr(actor, "pk", None) else "anonymous",
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        target_label=str(target)[:255],
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=_label(target),
         changes=changes or {},
+        ip_address=ip,
     )

@@ -121,3 +121,37 @@ def is_valid(validator, value: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+# Mobile numbers of the three jurisdictions the park serves (E.164, stored with the country code).
+MOBILE_REGIONS = {"CN": "+86", "HK": "+852", "MO": "+853"}
+
+
+def normalise_mobile(value: str) -> str:
+    """'+852 9123 4567' → '+85291234567'; raises ValidationError unless a Mainland, HK or Macao mobile."""
+    import phonenumbers
+
+    raw = (value or "").strip()
+    try:
+        number = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(
+            _("Enter the mobile number with its country code: +86 (Mainland), +852 (Hong Kong) or +853 (Macao)."),
+            code="mobile_format",
+        ) from exc
+    region = phonenumbers.region_code_for_number(number)
+    if region not in MOBILE_REGIONS:
+        raise ValidationError(
+            _("Only Mainland (+86), Hong Kong (+852) and Macao (+853) mobile numbers are accepted."),
+            code="mobile_region",
+        )
+    kind = phonenumbers.number_type(number)
+    mobile = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    if not phonenumbers.is_valid_number(number) or kind not in mobile:
+        raise ValidationError(_("This is not a valid mobile number for %(region)s."), code="mobile_invalid",
+                              params={"region": MOBILE_REGIONS[region]})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_mobile(value: str) -> None:
+    normalise_mobile(value)

@@ -33,9 +33,19 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "ninja",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
+    "oauth2_provider",
+    "django_tasks",
+    "django_tasks_db",
     "hetao.core",
     "hetao.audit",
     "hetao.registry",
+    "hetao.accounts",
 ]
 
 MIDDLEWARE = [
@@ -44,12 +54,17 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "hetao.core.middleware.ApiAcceptLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "hetao.accounts.middleware.PreferredLanguageMiddleware",
+    "hetao.accounts.middleware.StaffMustUseMfaMiddleware",
 ]
 
 ROOT_URLCONF = "hetao.urls"
@@ -168,4 +183,97 @@ LOGGING = {
 HETAO_PAGE_SIZE = env.int("HETAO_PAGE_SIZE", default=25)
 HETAO_API_MAX_PAGE_SIZE = 100
 FORMAT_MODULE_PATH = ["hetao.formats"]
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a bare domain in a URL field means https
+
+# ── Accounts (django-allauth) ────────────────────────────────────────────────────────────────────────
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+ACCOUNT_ADAPTER = "hetao.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "hetao.accounts.forms.SignupExtraForm"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hetao Virtual Park] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("HETAO_HTTP_PROTOCOL", default="http")
+ACCOUNT_SESSION_REMEMBER = None
+# Sign-in protection: failures are limited per IP and per account (the account is locked for the window).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("HETAO_LOGIN_FAILED_LIMIT", default="10/15m/ip,5/15m/key"),
+    "login": "30/m/ip",
+    "signup": "20/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "confirm_email": "1/3m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Hetao Virtual Park"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("HETAO_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+USERSESSIONS_TRACK_ACTIVITY = True
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking an upstream identity needs a signed-in user or a new account
+SOCIALACCOUNT_ADAPTER = "hetao.accounts.adapter.SocialAccountAdapter"
+# Upstream OpenID Connect identity providers (e.g. a government sign-in), enabled by configuration only.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+if env("HETAO_UPSTREAM_OIDC_SERVER_URL", default=""):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append({
+        "provider_id": env("HETAO_UPSTREAM_OIDC_ID", default="upstream"),
+        "name": env("HETAO_UPSTREAM_OIDC_NAME", default="Government sign-in"),
+        "client_id": env("HETAO_UPSTREAM_OIDC_CLIENT_ID"),
+        "secret": env("HETAO_UPSTREAM_OIDC_CLIENT_SECRET", default=""),
+        "settings": {"server_url": env("HETAO_UPSTREAM_OIDC_SERVER_URL"), "oauth_pkce_enabled": True},
+    })
+
+# Caches hold rate-limit counters: use Redis (HETAO_CACHE_URL=redis://127.0.0.1:6379/1) with several processes.
+CACHES = {"default": env.cache("HETAO_CACHE_URL", default="locmemcache://")}
+
+# ── The park as an OpenID Connect provider (django-oauth-toolkit) ────────────────────────────────────
+HETAO_OIDC_KEY_DIR = Path(env("HETAO_OIDC_KEY_DIR", default=str(VAR_DIR / "keys")))
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "PKCE_REQUIRED": True,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OAUTH2_VALIDATOR_CLASS": "hetao.accounts.oidc.ParkOAuth2Validator",
+    "SCOPES_BACKEND_CLASS": "hetao.accounts.oidc.ClientScopes",
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "profile": "Your name, preferred language and park",
+        "email": "Your email address",
+        "organisations": "Your organisations and roles",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grant, S256 PKCE only, tokens only in headers,
+    # `iss` in authorization responses, hashed token storage, exact redirect URI matching.
+    **{f"COMPLIANT_BCP_RFC9700_{gate}": True for gate in (
+        "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS",
+        "TOKEN_STORAGE", "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED")},
+    # Keys are read from files (see hetao.accounts.oidc_keys); filled in by hetao.accounts.oidc_keys.load().
+    "OIDC_RSA_PRIVATE_KEY": "",
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [],
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
+# ── Background tasks (django-tasks; database backend, `manage.py db_worker`) ─────────────────────────
+TASKS = {"default": {"BACKEND": env("HETAO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+from hetao.accounts import oidc_keys  # noqa: E402  (needs HETAO_OIDC_KEY_DIR above)
+
+OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"], OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEYS_INACTIVE"] = oidc_keys.load(
+    HETAO_OIDC_KEY_DIR)
+HETAO_SITE_HOST = env("HETAO_SITE_HOST", default="127.0.0.1:8000")

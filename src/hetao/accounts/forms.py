@@ -1,0 +1,55 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from hetao.core.validators import normalise_mobile
+
+from .models import MembershipRole
+
+
+class SignupExtraForm(forms.Form):
+    """Extra sign-up fields (allauth calls `signup()` after creating the user)."""
+
+    first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    mobile = forms.CharField(label=_("Mobile number (optional)"), max_length=20, required=False,
+                             help_text=_("With country code: +86, +852 or +853."))
+
+    def clean_mobile(self):
+        value = self.cleaned_data["mobile"].strip()
+        return normalise_mobile(value) if value else ""
+
+    def signup(self, request, user):
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.mobile = self.cleaned_data["mobile"]
+        user.preferred_language = get_language() or "en"
+        user.save(update_fields=["first_name", "last_name", "mobile", "preferred_language"])
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False,
+                             help_text=_("With country code: +86, +852 or +853."))
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+
+    def clean_mobile(self):
+        value = self.cleaned_data["mobile"].strip()
+        return normalise_mobile(value) if value else ""
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(label=_("Message to the organisation (optional)"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PersonClaimForm(forms.Form):
+    person = forms.IntegerField(label=_("Registry person number"), min_value=1,
+                                help_text=_("The number in the address of your page in the people directory."))

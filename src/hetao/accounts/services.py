@@ -1,0 +1,188 @@
+"""Writes of the one-account part: memberships, invitations, requests to join, person claims, profile.
+
+Each service checks permission through hetao.accounts.permissions, runs in a transaction, writes its
+audit record, and sends email after commit through a task.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from hetao.audit.service import audit_record
+
+from .models import Invitation, JoinRequest, Membership, MembershipRole, PersonClaim, User
+from .permissions import require
+from .tasks import send_account_email
+
+__all__ = [
+    "invitation_accept",
+    "invitation_create",
+    "join_request_create",
+    "join_request_decide",
+    "membership_remove",
+    "membership_set_role",
+    "person_claim_create",
+    "person_claim_decide",
+    "profile_update",
+]
+
+INVITATION_DAYS = 14
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.HETAO_SITE_HOST}{path}"
+
+
+def _email_after_commit(*, to: str, template: str, context: dict, language: str) -> None:
+    transaction.on_commit(lambda: send_account_email.enqueue(to=to, template=template, context=context,
+                                                             language=language))
+
+
+@transaction.atomic
+def invitation_create(*, actor: User, organisation, email: str, role: str = MembershipRole.MEMBER) -> Invitation:
+    require(actor, "organisation.manage_members", organisation)
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of the organisation.")})
+    invitation = Invitation(organisation=organisation, email=email, role=role, invited_by=actor,
+                            expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS))
+    invitation.full_clean()
+    invitation.save()
+    audit_record(actor=actor, action="accounts.invitation.create", target=invitation,
+                 changes={"organisation": organisation.slug, "role": role})
+    language = translation.get_language() or "en"
+    with translation.override(language):
+        url = _absolute(reverse("accounts:invitation", kwargs={"token": invitation.token}))
+    _email_after_commit(to=email, template="invitation", language=language, context={
+        "organisation": organisation.name, "url": url, "expires": invitation.expires_at.date().isoformat(),
+        "role": str(invitation.get_role_display())})
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor: User, token: str) -> Membership:
+    invitation = Invitation.objects.select_for_update().select_related("organisation").filter(token=token).first()
+    if invitation is None:
+        raise ValidationError(_("This invitation does not exist."), code="invitation_unknown")
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."), code="invitation_used")
+    if invitation.is_expired:
+        raise ValidationError(_("This invitation expired on %(date)s. Ask the organisation for a new one."),
+                              code="invitation_expired", params={"date": invitation.expires_at.date()})
+    if not actor.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+        raise ValidationError(_("This invitation was sent to %(email)s. Sign in with that verified address."),
+                              code="invitation_other_email", params={"email": invitation.email})
+    membership, _created = Membership.objects.get_or_create(
+        user=actor, organisation=invitation.organisation, defaults={"role": invitation.role})
+    invitation.accepted_by, invitation.accepted_at = actor, timezone.now()
+    invitation.save(update_fields=["accepted_by", "accepted_at"])
+    audit_record(actor=actor, action="accounts.invitation.accept", target=membership)
+    return membership
+
+
+@transaction.atomic
+def join_request_create(*, actor: User, organisation, message: str = "") -> JoinRequest:
+    require(actor, "organisation.request_join", organisation)
+    try:
+        with transaction.atomic():
+            request = JoinRequest.objects.create(user=actor, organisation=organisation, message=message[:1000])
+    except IntegrityError as exc:
+        raise ValidationError(_("You have already asked to join this organisation."), code="join_duplicate") from exc
+    audit_record(actor=actor, action="accounts.join_request.create", target=request)
+    for admin in User.objects.filter(memberships__organisation=organisation, memberships__role="admin"):
+        _email_after_commit(to=admin.email, template="join_request", language=admin.preferred_language,
+                            context={"organisation": organisation.name_en, "user": str(actor)})
+    return request
+
+
+@transaction.atomic
+def join_request_decide(*, actor: User, join_request: JoinRequest, approve: bool) -> JoinRequest:
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    require(actor, "organisation.manage_members", join_request.organisation)
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been decided by someone else."), code="decided")
+    join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
+    join_request.decided_by = actor
+    join_request.save(update_fields=["status", "decided_by"])
+    if approve:
+        Membership.objects.get_or_create(user=join_request.user, organisation=join_request.organisation)
+    audit_record(actor=actor, action=f"accounts.join_request.{join_request.status}", target=join_request)
+    return join_request
+
+
+@transaction.atomic
+def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    require(actor, "organisation.manage_members", membership.organisation)
+    if role not in MembershipRole.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    _keep_one_admin(membership, leaving=role != MembershipRole.ADMIN)
+    before, membership.role = membership.role, role
+    membership.save(update_fields=["role"])
+    audit_record(actor=actor, action="accounts.membership.role", target=membership, changes={"role": [before, role]})
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.user_id != actor.pk:
+        require(actor, "organisation.manage_members", membership.organisation)
+    _keep_one_admin(membership, leaving=True)
+    audit_record(actor=actor, action="accounts.membership.remove", target=membership)
+    membership.delete()
+
+
+def _keep_one_admin(membership: Membership, *, leaving: bool) -> None:
+    if leaving and membership.role == MembershipRole.ADMIN:
+        admins = Membership.objects.select_for_update().filter(organisation=membership.organisation, role="admin")
+        if admins.count() <= 1:
+            raise ValidationError(_("An organisation needs at least one admin; name another admin first."),
+                                  code="last_admin")
+
+
+@transaction.atomic
+def person_claim_create(*, actor: User, person) -> PersonClaim:
+    if actor.person_id:
+        raise ValidationError(_("Your account is already linked to a person in the registry."), code="linked")
+    if hasattr(person, "account"):
+        raise ValidationError(_("This person is already linked to another account."), code="taken")
+    try:
+        with transaction.atomic():
+            claim = PersonClaim.objects.create(user=actor, person=person)
+    except IntegrityError as exc:
+        raise ValidationError(_("There is already a claim waiting for staff."), code="claim_pending") from exc
+    audit_record(actor=actor, action="accounts.person_claim.create", target=claim)
+    return claim
+
+
+@transaction.atomic
+def person_claim_decide(*, actor: User, claim: PersonClaim, confirm: bool) -> PersonClaim:
+    claim = PersonClaim.objects.select_for_update().select_related("user", "person").get(pk=claim.pk)
+    require(actor, "person_claim.decide", claim)
+    if claim.status != PersonClaim.Status.PENDING:
+        raise ValidationError(_("This claim has already been decided by someone else."), code="decided")
+    claim.status = PersonClaim.Status.CONFIRMED if confirm else PersonClaim.Status.REJECTED
+    claim.decided_by, claim.decided_at = actor, timezone.now()
+    claim.save(update_fields=["status", "decided_by", "decided_at"])
+    if confirm:
+        User.objects.filter(pk=claim.user_id).update(person=claim.person)
+    audit_record(actor=actor, action=f"accounts.person_claim.{claim.status}", target=claim)
+    return claim
+
+
+@transaction.atomic
+def profile_update(*, actor: User, user: User, **fields) -> User:
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password", "username"])
+    user.save(update_fields=list(fields))
+    audit_record(actor=actor, action="accounts.profile.update", target=user, changes={"fields": sorted(fields)})
+    return user

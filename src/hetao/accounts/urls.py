@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("account/", views.home, name="home"),
+    path("account/profile/", views.profile, name="profile"),
+    path("account/person/", views.claim_person, name="claim_person"),
+    path("organisations/<slug:slug>/members/", views.members, name="members"),
+    path("organisations/<slug:slug>/join/", views.join, name="join"),
+    path("memberships/<int:pk>/", views.membership_action, name="membership_action"),
+    path("join-requests/<int:pk>/", views.join_request_action, name="join_request_action"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+]

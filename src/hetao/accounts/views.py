@@ -1,0 +1,182 @@
+"""Pages of one account: my account, profile, organisations and their members, invitations, person claim."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hetao.registry.models import Organisation, Person
+
+from . import services
+from .forms import InvitationForm, JoinRequestForm, PersonClaimForm, ProfileForm
+from .models import Invitation, JoinRequest, Membership
+from .permissions import can, require
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def home(request):
+    user = request.user
+    return render(request, "accounts/home.html", {
+        "memberships": user.memberships.select_related("organisation").order_by("organisation__name_en"),
+        "claims": user.person_claims.select_related("person").order_by("-created_at")[:5],
+        "join_requests": user.join_requests.select_related("organisation").filter(status="pending"),
+        "invitations": Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True)
+        .select_related("organisation"),
+        "claim_form": PersonClaimForm(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={
+        "first_name": user.first_name, "last_name": user.last_name, "mobile": user.mobile,
+        "preferred_language": user.preferred_language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(actor=user, user=user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:home")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_POST
+def claim_person(request):
+    form = PersonClaimForm(request.POST)
+    if form.is_valid():
+        person = Person.objects.filter(pk=form.cleaned_data["person"]).first()
+        if person is None:
+            messages.error(request, _("There is no person with that number in the registry."))
+        else:
+            try:
+                services.person_claim_create(actor=request.user, person=person)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Thank you. Park staff will confirm that this record is you."))
+    else:
+        messages.error(request, _("Enter the number of your record in the people directory."))
+    return redirect("accounts:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(request.user, "organisation.view_members", organisation)
+    manage = can(request.user, "organisation.manage_members", organisation)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.invitation_create(actor=request.user, organisation=organisation, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+                return redirect("accounts:members", slug=slug)
+    return render(request, "accounts/members.html", {
+        "organisation": organisation, "manage": manage, "form": form,
+        "memberships": organisation.memberships.select_related("user").order_by("-role", "user__email"),
+        "join_requests": organisation.join_requests.filter(status="pending").select_related("user") if manage else [],
+        "invitations": organisation.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
+        if manage else [],
+    })
+
+
+@login_required
+@require_POST
+def membership_action(request, pk: int):
+    membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=pk)
+    slug = membership.organisation.slug
+    try:
+        if request.POST.get("action") == "remove":
+            services.membership_remove(actor=request.user, membership=membership)
+            messages.success(request, _("The member was removed."))
+        else:
+            services.membership_set_role(actor=request.user, membership=membership, role=request.POST.get("role", ""))
+            messages.success(request, _("The role was changed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if membership.user_id == request.user.pk and request.POST.get("action") == "remove":
+        return redirect("accounts:home")
+    return redirect("accounts:members", slug=slug)
+
+
+@login_required
+@require_POST
+def join_request_action(request, pk: int):
+    join_request = get_object_or_404(JoinRequest.objects.select_related("organisation"), pk=pk)
+    try:
+        services.join_request_decide(actor=request.user, join_request=join_request,
+                                     approve=request.POST.get("decision") == "approve")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("accounts:members", slug=join_request.organisation.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join_request_create(actor=request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your request was sent to the organisation's admins."))
+            return redirect("accounts:home")
+    return render(request, "accounts/join.html", {"organisation": organisation, "form": form,
+                                                  "allowed": can(request.user, "organisation.request_join",
+                                                                 organisation)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    found = Invitation.objects.select_related("organisation").filter(token=token).first()
+    error = None
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(actor=request.user, token=token)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("You are now a member of %(organisation)s.")
+                             % {"organisation": membership.organisation.name})
+            return redirect("accounts:home")
+    status = 200 if found is not None and error is None else (404 if found is None else 400)
+    return render(request, "accounts/invitation.html", {"invitation": found, "error": error}, status=status)
+
+
+def set_language(request):
+    """Django's language switch, which also stores the choice on the account of a signed-in user."""
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if request.method == "POST" and user.is_authenticated and language in dict(settings.LANGUAGES):
+        type(user).objects.filter(pk=user.pk).update(preferred_language=language)
+        user.preferred_language = language
+    return response
