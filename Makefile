@@ -35,14 +35,17 @@ locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/django.po)
 setup: $(VENV)/.installed node_modules/.installed locale/.compiled ## Install Python and npm packages, compile translations
 	@mkdir -p var/static
 
-migrate: setup ## Create or update the database (SQLite under var/ unless DATABASE_URL is set)
+migrate: setup ## Create or update the database (SQLite under var/ unless DATABASE_URL is set) and OIDC keys
 	$(MANAGE) migrate --verbosity 0
+	$(MANAGE) oidc_keys --ensure --verbosity 0 > /dev/null
 
 demo: migrate ## Load the demo park once (skipped when already loaded)
 	$(MANAGE) load_demo_park
 
-run: demo ## Set everything up and serve the demo park at http://127.0.0.1:8000
-	@echo "Serving Hetao Virtual Park at http://$(HOST):$(PORT)/"
+run: demo ## Set everything up and serve the demo park at http://127.0.0.1:8000 (with the task worker)
+	@echo "Serving Hetao Virtual Park at http://$(HOST):$(PORT)/ (demo accounts: see README.md)"
+	@$(MANAGE) db_worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 lint: setup ## ruff and the migrations check

@@ -12,6 +12,8 @@ PROD_ENV = {
     "HETAO_SECRET_KEY": "k" * 20 + "Q7v!x2Lp9#Zr4@Wm8$Tn6&Yb3" + "s" * 20,
     "DATABASE_URL": "sqlite:////tmp/hetao-prod-check.sqlite3",
     "HETAO_ALLOWED_HOSTS": "park.example.org",
+    "HETAO_FIELD_ENCRYPTION_KEYS": "8mDhKcA8sS7fq0u6a9u0Zk3i5Jx1X1r8tq4kqv0YpFQ=",
+    "HETAO_SITE_HOST": "park.example.org",
 }
 
 

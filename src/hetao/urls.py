@@ -27,5 +27,6 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("", include("hetao.accounts.urls")),
+    path("", include("hetao.community.urls")),
     path("", include("hetao.registry.urls")),
 )

@@ -88,8 +88,8 @@ def test_authorization_code_with_pkce_id_token_refresh_userinfo_logout(live_serv
     old_refresh = token["refresh_token"]
     refreshed = oauth.refresh_token(metadata["token_endpoint"], refresh_token=old_refresh)
     assert refreshed["access_token"] != token["access_token"] and refreshed["refresh_token"] != old_refresh
-    replay = requests.post(metadata["token_endpoint"], data={"grant_type": "refresh_token", "refresh_token": old_refresh,
-                                                             "client_id": "partner-portal"})
+    replay = requests.post(metadata["token_endpoint"], data={
+        "grant_type": "refresh_token", "refresh_token": old_refresh, "client_id": "partner-portal"})
     assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
 
     logout = session.get(metadata["end_session_endpoint"], params={

@@ -17,8 +17,10 @@ def admin_client(client):
     return client
 
 
-@pytest.mark.parametrize("model", [m for m in admin.site._registry if m._meta.app_label in ("registry", "audit", "accounts")],
-                         ids=lambda m: m._meta.model_name)
+BACK_OFFICE = [m for m in admin.site._registry if m._meta.app_label in ("registry", "audit", "accounts")]
+
+
+@pytest.mark.parametrize("model", BACK_OFFICE, ids=lambda m: m._meta.model_name)
 def test_every_back_office_list_and_form_opens(admin_client, model):
     prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
     assert admin_client.get(reverse(f"{prefix}_changelist")).status_code == 200

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .models import (
     ClientPolicy,
+    DeletionRequest,
     Department,
+    IdentityDocument,
     Invitation,
     JoinRequest,
     KnownDevice,
@@ -108,3 +110,44 @@ class KnownDeviceAdmin(admin.ModelAdmin):
 class ClientPolicyAdmin(admin.ModelAdmin):
     list_display = ["application", "allowed_scopes", "contact_email"]
     autocomplete_fields = ["application"]
+
+
+@admin.register(IdentityDocument)
+class IdentityDocumentAdmin(admin.ModelAdmin):
+    """Masked numbers only; the full number is on the audited reveal page."""
+
+    list_display = ["user", "kind", "country", "number_masked", "reveal_link"]
+    list_filter = ["kind"]
+    fields = ["user", "kind", "country", "number_masked", "added_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("Full number"))
+    def reveal_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">{}</a>', reverse("accounts:reveal_document", args=[obj.pk]), _("Reveal…"))
+
+
+@admin.register(DeletionRequest)
+class DeletionRequestAdmin(admin.ModelAdmin):
+    """What deletion keeps is listed in hetao.accounts.privacy.KEPT_AFTER_DELETION (shown on the user's page)."""
+
+    list_display = ["pseudonym", "status", "requested_at", "done_at"]
+    list_filter = ["status"]
+    readonly_fields = ["pseudonym", "reason", "status", "requested_at", "done_at", "done_by"]
+    exclude = ["user"]
+    actions = ["carry_out"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Delete the accounts (keeps pseudonymous audit records)"))
+    def carry_out(self, request, queryset):
+        from .privacy import deletion_carry_out
+
+        for item in queryset:
+            deletion_carry_out(actor=request.user, request=item)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hetao.core.validators import normalise_mobile
 
-from .models import MembershipRole
+from .models import IdentityDocument, MembershipRole
 
 
 class SignupExtraForm(forms.Form):
@@ -53,3 +53,16 @@ class JoinRequestForm(forms.Form):
 class PersonClaimForm(forms.Form):
     person = forms.IntegerField(label=_("Registry person number"), min_value=1,
                                 help_text=_("The number in the address of your page in the people directory."))
+
+
+class IdentityDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=IdentityDocument.Kind.choices)
+    number = forms.CharField(label=_("Number"), max_length=32,
+                             help_text=_("As printed, e.g. A123456(3) for an HKID card."))
+    country = forms.CharField(label=_("Issuing country (passports)"), max_length=3, required=False,
+                              help_text=_("Three letters, e.g. CHN, GBR, USA."))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you need the full number?"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))

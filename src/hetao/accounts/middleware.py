@@ -26,6 +26,7 @@ class StaffMustUseMfaMiddleware:
     """Park staff work only after setting up a second factor: until then every page leads to MFA setup."""
 
     ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz", "/api/")
+    ALLOWED_ACCOUNT_PAGES = ("accounts/2fa", "accounts/logout", "accounts/confirm-email", "accounts/reauthenticate")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,5 +48,4 @@ class StaffMustUseMfaMiddleware:
             return True
         # The MFA pages themselves, sign-out and email confirmation, in any language.
         tail = path.split("/", 2)[-1] if path.count("/") >= 2 else path
-        return tail.startswith(("accounts/2fa", "accounts/logout", "accounts/confirm-email", "accounts/reauthenticate")) \
-            or path == reverse("mfa_index")
+        return tail.startswith(self.ALLOWED_ACCOUNT_PAGES) or path == reverse("mfa_index")

@@ -205,3 +205,59 @@ class ClientPolicy(models.Model):
         if unknown:
             raise ValidationError({"allowed_scopes": _("Unknown scopes: %(scopes)s") % {
                 "scopes": ", ".join(sorted(unknown))}})
+
+
+class IdentityDocument(models.Model):
+    """An identity document a service needs. The number is encrypted at rest; the clear text is shown
+    masked, and revealed only to staff allowed to (each reveal is audited)."""
+
+    class Kind(models.TextChoices):
+        MAINLAND_ID = "mainland_id", _("Mainland resident ID")
+        RESIDENCE_PERMIT = "residence_permit", _("Residence permit for Hong Kong, Macao or Taiwan residents")
+        HKID = "hkid", _("Hong Kong Identity Card")
+        PASSPORT = "passport", _("Passport")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identity_documents")
+    kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
+    country = models.CharField(_("issuing country"), max_length=3, blank=True,
+                               help_text=_("For passports: the three-letter country code, e.g. CHN, GBR."))
+    number_encrypted = models.TextField(editable=False)
+    number_masked = models.CharField(_("number"), max_length=32, editable=False)
+    number_index = models.CharField(max_length=64, editable=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "country", "number_index"], name="identity_document_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number_masked}"
+
+
+class DeletionRequest(models.Model):
+    """A user asks for their account to be deleted; staff carry it out (see accounts.services)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for staff")
+        DONE = "done", _("Deleted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="deletion_requests")
+    pseudonym = models.CharField(max_length=32, editable=False)
+    reason = models.TextField(_("reason"), blank=True, max_length=1000)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+        constraints = [models.UniqueConstraint(fields=["user"], condition=Q(status="pending"),
+                                               name="one_pending_deletion_request")]
+
+    def __str__(self) -> str:
+        return f"{self.pseudonym} ({self.get_status_display()})"

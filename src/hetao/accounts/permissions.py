@@ -83,3 +83,19 @@ def _manage_clients(actor, obj) -> bool:
 @rule("audit.view_security")
 def _view_security_log(actor, obj) -> bool:
     return in_department(actor, "facilities_security", "data")
+
+
+@rule("iddoc.reveal")
+def _reveal_document(actor, document) -> bool:
+    """Heads of talent services and of facilities and security, for a stated reason (audited)."""
+    return in_department(actor, "talent_services", "facilities_security", head=True)
+
+
+@rule("community.publish")
+def _publish(actor, obj) -> bool:
+    return in_department(actor, "enterprise_services", "talent_services", "data")
+
+
+@rule("privacy.delete_accounts")
+def _delete_accounts(actor, obj) -> bool:
+    return in_department(actor, "data", head=True)

@@ -5,6 +5,7 @@ audit record, and sends email after commit through a task.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,12 +15,23 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hetao.audit.service import audit_record
+from hetao.core.crypto import blind_index, decrypt, encrypt
+from hetao.core.validators import (
+    normalise_hkid,
+    validate_hkid,
+    validate_mainland_id,
+    validate_passport_number,
+    validate_residence_permit,
+)
 
-from .models import Invitation, JoinRequest, Membership, MembershipRole, PersonClaim, User
+from .models import IdentityDocument, Invitation, JoinRequest, Membership, MembershipRole, PersonClaim, User
 from .permissions import require
 from .tasks import send_account_email
 
 __all__ = [
+    "identity_document_add",
+    "identity_document_delete",
+    "identity_document_reveal",
     "invitation_accept",
     "invitation_create",
     "join_request_create",
@@ -186,3 +198,64 @@ def profile_update(*, actor: User, user: User, **fields) -> User:
     user.save(update_fields=list(fields))
     audit_record(actor=actor, action="accounts.profile.update", target=user, changes={"fields": sorted(fields)})
     return user
+
+
+# ── Identity documents ───────────────────────────────────────────────────────────────────────────────
+
+def mask_number(kind: str, number: str) -> str:
+    if kind == IdentityDocument.Kind.HKID:  # A123456(3) → A123***(3)
+        head, check = number.split("(")
+        return f"{head[:-3]}***({check}"
+    if kind == IdentityDocument.Kind.PASSPORT:
+        return "*" * (len(number) - 3) + number[-3:]
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def _normalise_document(kind: str, number: str, country: str) -> tuple[str, str]:
+    number = number.strip().upper().replace(" ", "")
+    country = country.strip().upper()
+    if kind == IdentityDocument.Kind.MAINLAND_ID:
+        validate_mainland_id(number)
+    elif kind == IdentityDocument.Kind.RESIDENCE_PERMIT:
+        validate_residence_permit(number)
+    elif kind == IdentityDocument.Kind.HKID:
+        validate_hkid(number)
+        number = normalise_hkid(number)
+    elif kind == IdentityDocument.Kind.PASSPORT:
+        validate_passport_number(number)
+        if not re.fullmatch(r"[A-Z]{3}", country):
+            raise ValidationError({"country": _("Enter the three-letter country code of the passport, e.g. CHN.")})
+    else:
+        raise ValidationError({"kind": _("Unknown kind of document.")})
+    return number, country if kind == IdentityDocument.Kind.PASSPORT else ""
+
+
+@transaction.atomic
+def identity_document_add(*, actor: User, kind: str, number: str, country: str = "") -> IdentityDocument:
+    number, country = _normalise_document(kind, number, country)
+    index = blind_index(f"{kind}:{country}:{number}")
+    if IdentityDocument.objects.filter(kind=kind, country=country, number_index=index).exists():
+        raise ValidationError({"number": _("This document is already registered to an account. Contact the "
+                                           "park's talent services if it is yours.")})
+    document = IdentityDocument.objects.create(
+        user=actor, kind=kind, country=country, number_index=index, number_encrypted=encrypt(number),
+        number_masked=mask_number(kind, number))
+    audit_record(actor=actor, action="security.iddoc_added", target=document, changes={"kind": kind})
+    return document
+
+
+def identity_document_reveal(*, actor: User, document: IdentityDocument, reason: str) -> str:
+    require(actor, "iddoc.reveal", document)
+    if len(reason.strip()) < 5:
+        raise ValidationError({"reason": _("Say why you need to see the full number.")})
+    audit_record(actor=actor, action="security.iddoc_revealed", target=document,
+                 changes={"owner": f"user:{document.user_id}", "reason": reason.strip()[:500]})
+    return decrypt(document.number_encrypted)
+
+
+@transaction.atomic
+def identity_document_delete(*, actor: User, document: IdentityDocument) -> None:
+    if document.user_id != actor.pk:
+        raise PermissionDenied
+    audit_record(actor=actor, action="security.iddoc_deleted", target=document)
+    document.delete()

@@ -6,13 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hetao.registry.models import Organisation, Person
 
 from . import services
-from .forms import InvitationForm, JoinRequestForm, PersonClaimForm, ProfileForm
-from .models import Invitation, JoinRequest, Membership
+from .forms import IdentityDocumentForm, InvitationForm, JoinRequestForm, PersonClaimForm, ProfileForm, RevealForm
+from .models import IdentityDocument, Invitation, JoinRequest, Membership
 from .permissions import can, require
 
 
@@ -179,4 +179,78 @@ def set_language(request):
     if request.method == "POST" and user.is_authenticated and language in dict(settings.LANGUAGES):
         type(user).objects.filter(pk=user.pk).update(preferred_language=language)
         user.preferred_language = language
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def documents(request):
+    form = IdentityDocumentForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("delete"):
+        document = get_object_or_404(IdentityDocument, pk=request.POST["delete"], user=request.user)
+        services.identity_document_delete(actor=request.user, document=document)
+        messages.success(request, _("The document was removed."))
+        return redirect("accounts:documents")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.identity_document_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The document is saved. Only its masked number is shown."))
+            return redirect("accounts:documents")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/documents.html", {
+        "form": form, "documents": request.user.identity_documents.order_by("added_at")}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reveal_document(request, pk: int):
+    document = get_object_or_404(IdentityDocument.objects.select_related("user"), pk=pk)
+    require(request.user, "iddoc.reveal", document)
+    form, number = RevealForm(request.POST or None), None
+    if request.method == "POST" and form.is_valid():
+        try:
+            number = services.identity_document_reveal(actor=request.user, document=document, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+    response = render(request, "accounts/reveal.html", {"document": document, "form": form, "number": number})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def privacy(request):
+    from .privacy import KEPT_AFTER_DELETION, deletion_request
+
+    if request.method == "POST":
+        if request.POST.get("confirm") != "delete":
+            messages.error(request, _("Tick the box to confirm that you want your account deleted."))
+        else:
+            deletion_request(actor=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Your request is with park staff. We will email you when it is done."))
+        return redirect("accounts:privacy")
+    return render(request, "accounts/privacy.html", {
+        "kept": KEPT_AFTER_DELETION, "pending": request.user.deletion_requests.filter(status="pending").first()})
+
+
+@login_required
+@require_GET
+def privacy_export(request, fmt: str):
+    import json
+
+    from django.http import HttpResponse
+
+    from .privacy import export_data
+
+    data = export_data(request.user)
+    if fmt == "json":
+        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="hetao-my-data.json"'
+    else:
+        response = render(request, "accounts/privacy_export.html", {"data": data})
+        response["Content-Disposition"] = 'attachment; filename="hetao-my-data.html"'
+    response["Cache-Control"] = "no-store"
     return response

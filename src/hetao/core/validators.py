@@ -155,3 +155,84 @@ def normalise_mobile(value: str) -> str:
 
 def validate_mobile(value: str) -> None:
     normalise_mobile(value)
+
+
+# ── Identity documents (held by accounts, never by the registry) ────────────────────────────────────
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+RESIDENT_ID_RE = re.compile(r"^\d{17}[\dX]$")
+PERMIT_PREFIXES = {"810000": "Hong Kong", "820000": "Macao", "830000": "Taiwan"}
+
+
+def _mod11_2_ok(number: str) -> bool:
+    return ID_CHECK[sum(int(d) * w for d, w in zip(number[:17], ID_WEIGHTS, strict=True)) % 11] == number[17]
+
+
+def _birth_date_ok(number: str) -> bool:
+    try:
+        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return datetime.date(1900, 1, 1) <= born <= datetime.date.today()
+
+
+def validate_mainland_id(value: str) -> None:
+    """18-digit Resident Identity Card number (GB 11643): region, birth date, sequence, MOD 11-2 check."""
+    number = (value or "").strip().upper()
+    if not RESIDENT_ID_RE.match(number):
+        raise ValidationError(_("A Mainland resident ID number has 17 digits and a check digit (0–9 or X)."),
+                              code="id_format")
+    if number[:6] in PERMIT_PREFIXES:
+        raise ValidationError(_("This is a residence permit number; choose the residence permit type."),
+                              code="id_is_permit")
+    if not _birth_date_ok(number):
+        raise ValidationError(_("The birth date inside this ID number is not a real date."), code="id_birth_date")
+    if not _mod11_2_ok(number):
+        raise ValidationError(_("The check digit of this ID number is wrong; please check it again."),
+                              code="id_checksum")
+
+
+def validate_residence_permit(value: str) -> None:
+    """Residence permit for Hong Kong, Macao or Taiwan residents: 810000 / 820000 / 830000 + birth date + check."""
+    number = (value or "").strip().upper()
+    if not RESIDENT_ID_RE.match(number) or number[:6] not in PERMIT_PREFIXES:
+        raise ValidationError(
+            _("A residence permit number has 18 characters and starts with 810000 (Hong Kong), 820000 (Macao) "
+              "or 830000 (Taiwan)."), code="permit_format")
+    if not _birth_date_ok(number):
+        raise ValidationError(_("The birth date inside this ID number is not a real date."), code="id_birth_date")
+    if not _mod11_2_ok(number):
+        raise ValidationError(_("The check digit of this ID number is wrong; please check it again."),
+                              code="id_checksum")
+
+
+HKID_RE = re.compile(r"^([A-Z]{1,2})(\d{6})\(?([0-9A])\)?$")
+
+
+def hkid_check_digit(letters: str, digits: str) -> str:
+    values = ([36] if len(letters) == 1 else []) + [ord(c) - 55 for c in letters] + [int(d) for d in digits]
+    remainder = sum(v * w for v, w in zip(values, range(9, 1, -1), strict=True)) % 11
+    return {0: "0", 1: "A"}.get(remainder, str(11 - remainder))
+
+
+def normalise_hkid(value: str) -> str:
+    match = HKID_RE.match(re.sub(r"\s", "", value or "").upper())
+    return f"{match[1]}{match[2]}({match[3]})" if match else (value or "").strip().upper()
+
+
+def validate_hkid(value: str) -> None:
+    match = HKID_RE.match(re.sub(r"\s", "", value or "").upper())
+    if not match:
+        raise ValidationError(_("A Hong Kong Identity Card number looks like A123456(3): one or two letters, six "
+                                "digits and a check digit."), code="hkid_format")
+    if hkid_check_digit(match[1], match[2]) != match[3]:
+        raise ValidationError(_("The check digit in brackets does not match this HKID number."), code="hkid_checksum")
+
+
+PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,20}$")
+
+
+def validate_passport_number(value: str) -> None:
+    if not PASSPORT_RE.match((value or "").strip().upper()):
+        raise ValidationError(_("A passport number has 5 to 20 letters and digits."), code="passport_format")

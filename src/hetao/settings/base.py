@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "hetao.audit",
     "hetao.registry",
     "hetao.accounts",
+    "hetao.community",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "hetao.core.context_processors.site",
+                "hetao.community.context_processors.inbox",
             ],
         },
     },
@@ -277,3 +279,4 @@ from hetao.accounts import oidc_keys  # noqa: E402  (needs HETAO_OIDC_KEY_DIR ab
 OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"], OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEYS_INACTIVE"] = oidc_keys.load(
     HETAO_OIDC_KEY_DIR)
 HETAO_SITE_HOST = env("HETAO_SITE_HOST", default="127.0.0.1:8000")
+HETAO_FIELD_ENCRYPTION_KEYS = env.list("HETAO_FIELD_ENCRYPTION_KEYS", default=[])

@@ -9,4 +9,5 @@ ALLOWED_HOSTS = env.list("HETAO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost
 
 # Loopback http redirect URIs for partner systems tried from this machine (RFC 8252), e.g. `demo-partner`.
 OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
-                   "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False, "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": False}
+                   "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False,
+                   "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": False}

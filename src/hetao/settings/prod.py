@@ -15,6 +15,9 @@ def _required(name: str) -> str:
 
 SECRET_KEY = _required("HETAO_SECRET_KEY")
 _required("DATABASE_URL")
+HETAO_FIELD_ENCRYPTION_KEYS = [k for k in _required("HETAO_FIELD_ENCRYPTION_KEYS").split(",") if k]
+HETAO_SITE_HOST = _required("HETAO_SITE_HOST")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 ALLOWED_HOSTS = [h for h in _required("HETAO_ALLOWED_HOSTS").split(",") if h]
 DEBUG = False
 

@@ -30,4 +30,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # Loopback http redirect URIs for partner systems tried from this machine (RFC 8252), e.g. `demo-partner`.
 OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],  # noqa: F405
-                   "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False, "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": False}
+                   "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False,
+                   "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": False}

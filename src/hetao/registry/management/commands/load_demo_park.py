@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from hetao.registry import demo
 
@@ -24,7 +25,15 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         if reset:
+            from hetao.accounts.demo import clear_demo_accounts
+
+            clear_demo_accounts()
             demo.clear_registry()
-        demo.load_demo_park(scale=scale)
+        with transaction.atomic():
+            demo.load_demo_park(scale=scale)
+            # Demo accounts (one per role) and the `demo-partner` SSO client exist only in the demo.
+            from hetao.accounts.demo import load_demo_accounts
+
+            load_demo_accounts()
         self.stdout.write(self.style.SUCCESS(
             f"Loaded the demo park at scale {scale} in {time.monotonic() - started:.1f} s."))

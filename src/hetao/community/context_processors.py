@@ -1,0 +1,6 @@
+def inbox(request) -> dict:
+    """The unread count in the header: one indexed COUNT for signed-in users, nothing for visitors."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_count": user.notifications.filter(read_at__isnull=True).count()}

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django_tasks import task
+
+
+@task()
+def email_notification(*, notification_ids: list[int]) -> int:
+    """Email the notifications whose users want this kind by email; returns how many were sent."""
+    from .models import EmailPreference, Notification
+
+    sent = 0
+    notifications = Notification.objects.filter(pk__in=notification_ids).select_related("user")
+    off = set(EmailPreference.objects.filter(user__in=[n.user_id for n in notifications], email=False)
+              .values_list("user_id", "kind"))
+    for note in notifications:
+        if (note.user_id, note.kind) in off or not note.user.email or not note.user.is_active:
+            continue
+        body = note.body + (f"\n\n{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.HETAO_SITE_HOST}{note.url}"
+                            if note.url else "")
+        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + note.title, body, None, [note.user.email])
+        sent += 1
+    return sent
+
+
+def active_users():
+    return get_user_model().objects.filter(is_active=True)
