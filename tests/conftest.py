@@ -52,3 +52,13 @@ def demo_park(transactional_db):
 
     if not demo.is_loaded():
         demo.load_demo_park(scale=1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

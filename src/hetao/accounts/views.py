@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -177,7 +178,7 @@ def set_language(request):
     language = request.POST.get("language")
     user = request.user
     if request.method == "POST" and user.is_authenticated and language in dict(settings.LANGUAGES):
-        type(user).objects.filter(pk=user.pk).update(preferred_language=language)
+        get_user_model().objects.filter(pk=user.pk).update(preferred_language=language)
         user.preferred_language = language
     return response
 

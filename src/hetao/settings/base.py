@@ -199,6 +199,9 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "hetao.accounts.forms.SignupExtraForm"
 ACCOUNT_UNIQUE_EMAIL = True
+# Sign-up says plainly when an email is already registered (users asked for a specific message); sign-up is
+# rate-limited per IP below, which bounds how fast anyone can probe for addresses.
+ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
