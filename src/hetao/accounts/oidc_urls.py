@@ -2,6 +2,8 @@
 itself; the rest lives under /oidc/. Only what partner systems need is exposed: no device flow, no
 self-service client registration (staff register clients in the back office)."""
 
+from csp.decorators import csp_update
+from django.conf import settings
 from django.urls import path, re_path
 from oauth2_provider import views
 from oauth2_provider.urls import metadata_urlpatterns
@@ -12,7 +14,10 @@ urlpatterns = [
     re_path(r"^\.well-known/openid-configuration/?$", views.ConnectDiscoveryInfoView.as_view(),
             name="oidc-connect-discovery-info"),
     *metadata_urlpatterns,
-    path("oidc/authorize/", views.AuthorizationView.as_view(), name="authorize"),
+    # The consent form's answer redirects to the partner's registered redirect URI; CSP's form-action also
+    # governs that redirect, so this one page may send forms on to partner origins.
+    path("oidc/authorize/", csp_update({"form-action": settings.HETAO_OIDC_FORM_ACTION})(
+        views.AuthorizationView.as_view()), name="authorize"),
     path("oidc/token/", views.TokenView.as_view(), name="token"),
     path("oidc/revoke/", views.RevokeTokenView.as_view(), name="revoke-token"),
     path("oidc/introspect/", views.IntrospectTokenView.as_view(), name="introspect"),

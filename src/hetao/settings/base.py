@@ -273,6 +273,7 @@ OAUTH2_PROVIDER = {
     "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [],
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+HETAO_OIDC_FORM_ACTION = ["https:"]  # where the consent page may send the browser on (partner redirect URIs)
 
 # ── Background tasks (django-tasks; database backend, `manage.py db_worker`) ─────────────────────────
 TASKS = {"default": {"BACKEND": env("HETAO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}

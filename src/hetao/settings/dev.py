@@ -11,3 +11,4 @@ ALLOWED_HOSTS = env.list("HETAO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost
 OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
                    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False,
                    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": False}
+HETAO_OIDC_FORM_ACTION = ["https:", "http://127.0.0.1:*", "http://localhost:*"]

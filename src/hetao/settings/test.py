@@ -32,3 +32,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],  # noqa: F405
                    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False,
                    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": False}
+HETAO_OIDC_FORM_ACTION = ["https:", "http://127.0.0.1:*", "http://localhost:*"]
