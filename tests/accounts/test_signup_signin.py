@@ -15,7 +15,7 @@ SIGNUP = {"email": "mei@example.org", "password1": "Loop-river-2026!", "password
           "first_name": "Mei", "last_name": "Chan"}
 
 
-def test_signup_in_traditional_chinese_verifies_email_and_keeps_the_language(client, django_capture_on_commit_callbacks):
+def test_signup_in_traditional_chinese_verifies_email_and_keeps_the_language(client):
     response = client.post("/zh-hant/accounts/signup/", {**SIGNUP, "mobile": "+852 9123 4567"})
     assert response.status_code == 302
     user = User.objects.get(email="mei@example.org")
