@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = {lang: ROOT / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in ("zh_Hans", "zh_Hant")}
-ENTRY = re.compile(r'(?:^#, (?P<flags>.*)\n)?^msgid (?P<id>(?:".*"\n)+)(?:^msgid_plural (?:".*"\n)+)?'
+ENTRY = re.compile(r'(?P<comments>(?:^#.*\n)*)^msgid (?P<id>(?:".*"\n)+)(?:^msgid_plural (?:".*"\n)+)?'
                    r'(?P<strs>(?:^msgstr(?:\[\d\])? (?:".*"\n)+)+)', re.M)
 
 
@@ -20,7 +20,8 @@ def entries(path: Path) -> dict[str, tuple[str, list[str]]]:
         msgid = "".join(re.findall(r'"(.*)"', m["id"]))
         strs = ["".join(re.findall(r'"(.*)"', block)) for block in re.split(r"^msgstr", m["strs"], flags=re.M)[1:]]
         if msgid:
-            found[msgid] = (m["flags"] or "", strs)
+            flags = " ".join(line for line in m["comments"].splitlines() if line.startswith("#,"))
+            found[msgid] = (flags, strs)
     return found
 
 

@@ -141,8 +141,6 @@ def test_a_data_head_deletes_the_account_and_the_audit_trail_stays_pseudonymous(
     assert audit_rows_mentioning("Mei") == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: audit target_label is str(target); JoinRequest/Membership labels "
-                                       "embed str(user), i.e. the email, which survives account deletion")
 def test_audit_rows_about_a_join_request_do_not_keep_the_email_after_deletion():
     from tests.factories import OrganisationFactory
 

@@ -9,10 +9,15 @@ __all__ = ["audit_record"]
 
 
 def _label(target: models.Model | None) -> str:
+    """A readable label that never holds a person's name or email: records about a user are named by ids."""
     if target is None:
         return ""
     if target._meta.label == settings.AUTH_USER_MODEL:
-        return f"user:{target.pk}"  # no names or emails of people in the trail
+        return f"user:{target.pk}"
+    field_names = {f.name for f in target._meta.concrete_fields}
+    if "user" in field_names or "email" in field_names:
+        owner = f" (user:{target.user_id})" if "user" in field_names else ""
+        return f"{target._meta.model_name}:{target.pk}{owner}"
     return str(target)[:255]
 
 

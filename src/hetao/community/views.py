@@ -92,9 +92,12 @@ def event(request, pk: int):
         if not request.user.is_authenticated:
             return redirect(f"{_login_url()}?next={request.path}")
         try:
-            if request.POST.get("action") == "cancel" and mine:
-                services.event_cancel(actor=request.user, registration=mine)
-                messages.success(request, _("Your registration is cancelled."))
+            if request.POST.get("action") == "cancel":
+                if mine is None:
+                    messages.error(request, _("You have no registration for this event to cancel."))
+                else:
+                    services.event_cancel(actor=request.user, registration=mine)
+                    messages.success(request, _("Your registration is cancelled."))
             else:
                 registration = services.event_register(actor=request.user, event=event)
                 messages.success(request, registration.get_status_display())
