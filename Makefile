@@ -49,7 +49,7 @@ run: demo ## Set everything up and serve the demo park at http://127.0.0.1:8000 
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 lint: setup ## ruff and the migrations check
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests examples tools bench
 	$(MANAGE) makemigrations --check --dry-run --verbosity 1
 
 format: setup ## Format and fix what ruff can

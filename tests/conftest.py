@@ -19,9 +19,20 @@ def with_mfa(user):
     return user
 
 
+def ensure_departments() -> None:
+    """The departments come from a data migration; a transactional test's flush removes them."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("hetao.accounts.migrations.0002_departments")
+    migration.create(apps, None)
+
+
 def staff_in(username: str, department: str, role: str = "officer"):
     from hetao.accounts.models import Department, StaffRole
 
+    ensure_departments()
     user = get_user_model().objects.create_user(username, f"{username}@example.org", f"pw-{username}-123",
                                                 is_staff=True)
     StaffRole.objects.create(user=user, department=Department.objects.get(code=department), role=role)
@@ -62,3 +73,13 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def english_to_start_with():
+    """Each test starts in English: a request that activated another language must not leak into reverse()."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

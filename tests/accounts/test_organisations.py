@@ -124,3 +124,16 @@ def test_a_user_in_several_organisations(client, member_user):
     client.force_login(member_user)
     html = client.get("/en/account/").content.decode()
     assert "The University of Hong Kong" in html and "The Chinese University of Hong Kong" in html
+
+
+def test_a_newcomer_creates_their_own_registry_record(client, member_user):
+    member_user.first_name, member_user.last_name = "Tai Man", "Chan"
+    member_user.save()
+    client.force_login(member_user)
+    client.post("/en/account/person/new/", {"name_zh": "陳大文", "region": "hong_kong"})
+    member_user.refresh_from_db()
+    person = member_user.person
+    assert (person.name_en, person.name_zh_hant, person.name_zh_hans) == ("Tai Man Chan", "陳大文", "陈大文")
+    assert person.romanisation == "can4 daai6 man4"
+    response = client.post("/en/account/person/new/", {"region": "hong_kong"}, follow=True)
+    assert "already linked" in response.content.decode()

@@ -96,8 +96,8 @@ def test_asking_for_deletion_needs_the_confirmation(client, mei):
 
 def test_asking_for_deletion_twice_makes_one_pending_request(client, mei):
     client.force_login(mei)
-    for _ in range(2):
-        response = client.post("/en/account/privacy/", {"confirm": "delete", "reason": "Moving away"})
+    for reason in ("Moving away", "Asking again"):
+        response = client.post("/en/account/privacy/", {"confirm": "delete", "reason": reason})
         assert response.status_code == 302 and response["Location"] == "/en/account/privacy/"
     request = DeletionRequest.objects.get()
     assert request.user == mei and request.status == DeletionRequest.Status.PENDING

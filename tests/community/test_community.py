@@ -88,7 +88,8 @@ def test_cancelling_a_confirmed_place_promotes_the_first_waitlisted_and_tells_th
     assert promoted is not None and promoted.user == chi
     assert statuses(event) == {"bo": "confirmed", "chi": "confirmed", "dan": "waitlisted"}
     note = Notification.objects.get(user=chi)
-    assert note.kind == "event" and note.url == event.get_absolute_url()
+    # The link has no language prefix: the park sends each reader to it in their own language.
+    assert note.kind == "event" and note.url == f"/events/{event.pk}/"
     with translation.override("zh-hant"):
         expected = gettext("A place is yours: %(event)s") % {"event": event.title}
     with translation.override("en"):
@@ -322,7 +323,7 @@ def test_a_promotion_from_the_waiting_list_is_emailed_with_a_link(django_capture
     with django_capture_on_commit_callbacks(execute=True):
         services.event_cancel(actor=first.user, registration=first)
     assert [m.to for m in mail.outbox] == [["bo@example.org"]]
-    assert f"/en/events/{event.pk}/" in mail.outbox[0].body
+    assert f"/events/{event.pk}/" in mail.outbox[0].body
 
 
 def test_no_email_when_the_transaction_does_not_commit():
@@ -424,3 +425,10 @@ def test_anonymous_join_redirects_to_sign_in(client):
     response = client.post("/en/groups/", {"group": "robotics"})
     assert response.status_code == 302 and response["Location"].startswith("/en/accounts/login/")
     assert not group.members.exists()
+
+
+def test_a_language_neutral_link_opens_in_the_readers_language(client):
+    event = make_event(capacity=1)
+    client.cookies["hetao_language"] = "zh-hant"
+    response = client.get(f"/events/{event.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/zh-hant/events/{event.pk}/"

@@ -17,7 +17,7 @@ pytestmark = [
 ]
 
 
-def test_two_simultaneous_leases_of_one_unit_one_wins(staff_user):
+def test_two_simultaneous_leases_of_one_unit_one_wins(demo_park, staff_user):
     unit = unit_in_new_building()
     orgs = [OrganisationFactory(), OrganisationFactory()]
     barrier = threading.Barrier(2)

@@ -4,6 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hetao.core.validators import normalise_mobile
+from hetao.registry.models import Region
 
 from .models import IdentityDocument, MembershipRole
 
@@ -66,3 +67,8 @@ class IdentityDocumentForm(forms.Form):
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Why do you need the full number?"), max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NewPersonForm(forms.Form):
+    name_zh = forms.CharField(label=_("Name in Chinese (optional)"), max_length=100, required=False)
+    region = forms.ChoiceField(label=_("Where you are from"), choices=Region.choices)

@@ -12,6 +12,7 @@ from hetao.audit.service import audit_record
 
 from .models import DeletionRequest, User
 from .permissions import require
+from .tasks import send_account_email
 
 KEPT_AFTER_DELETION = [
     "Audit events (sign-ins, decisions, document reveals) with the pseudonymous id user:<id>, no name or email.",
@@ -62,7 +63,14 @@ def deletion_carry_out(*, actor: User, request: DeletionRequest) -> None:
     user = request.user
     if request.status != DeletionRequest.Status.PENDING or user is None:
         return
-    audit_record(actor=actor, action="privacy.account_deleted", target=user)
+    # Organisations this account was the only admin of are named in the trail, for staff to follow up.
+    orphaned = [m.organisation.slug for m in user.memberships.filter(role="admin").select_related("organisation")
+                if not m.organisation.memberships.filter(role="admin").exclude(user=user).exists()]
+    audit_record(actor=actor, action="privacy.account_deleted", target=user,
+                 changes={"organisations_left_without_admin": orphaned})
+    email, language = user.email, user.preferred_language
+    transaction.on_commit(lambda: send_account_email.enqueue(to=email, template="account_deleted", context={},
+                                                             language=language))
     request.status, request.done_at, request.done_by = DeletionRequest.Status.DONE, timezone.now(), actor
     request.save(update_fields=["status", "done_at", "done_by"])
     user.delete()  # cascades: emails, memberships, documents, devices, notifications, sessions, MFA

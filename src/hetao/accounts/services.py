@@ -29,6 +29,7 @@ from .permissions import require
 from .tasks import send_account_email
 
 __all__ = [
+    "person_create_for_account",
     "identity_document_add",
     "identity_document_delete",
     "identity_document_reveal",
@@ -237,9 +238,13 @@ def identity_document_add(*, actor: User, kind: str, number: str, country: str =
     if IdentityDocument.objects.filter(kind=kind, country=country, number_index=index).exists():
         raise ValidationError({"number": _("This document is already registered to an account. Contact the "
                                            "park's talent services if it is yours.")})
-    document = IdentityDocument.objects.create(
-        user=actor, kind=kind, country=country, number_index=index, number_encrypted=encrypt(number),
-        number_masked=mask_number(kind, number))
+    try:
+        with transaction.atomic():  # two simultaneous adds: the unique constraint decides
+            document = IdentityDocument.objects.create(
+                user=actor, kind=kind, country=country, number_index=index, number_encrypted=encrypt(number),
+                number_masked=mask_number(kind, number))
+    except IntegrityError as exc:
+        raise ValidationError({"number": _("This document is already registered to an account.")}) from exc
     audit_record(actor=actor, action="security.iddoc_added", target=document, changes={"kind": kind})
     return document
 
@@ -259,3 +264,28 @@ def identity_document_delete(*, actor: User, document: IdentityDocument) -> None
         raise PermissionDenied
     audit_record(actor=actor, action="security.iddoc_deleted", target=document)
     document.delete()
+
+
+@transaction.atomic
+def person_create_for_account(*, actor: User, name_zh: str = "", region: str = "mainland"):
+    """A newcomer not yet in the registry creates their own person record, linked at once."""
+    from hetao.registry.models import Person
+
+    actor = User.objects.select_for_update().get(pk=actor.pk)
+    if actor.person_id:
+        raise ValidationError(_("Your account is already linked to a person in the registry."), code="linked")
+    name_en = actor.get_full_name().strip()
+    if not name_en:
+        raise ValidationError(_("Add your name to your profile first."), code="no_name")
+    person = Person(name_en=name_en, region=region)
+    if name_zh:  # kept in the script it was typed in; clean() derives the other one
+        from hetao.core.chinese import to_simplified
+
+        script = "name_zh_hans" if to_simplified(name_zh) == name_zh else "name_zh_hant"
+        setattr(person, script, name_zh)
+    person.full_clean()
+    person.save()
+    actor.person = person
+    actor.save(update_fields=["person"])
+    audit_record(actor=actor, action="accounts.person.create", target=person)
+    return person

@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/", views.home, name="home"),
     path("account/profile/", views.profile, name="profile"),
     path("account/person/", views.claim_person, name="claim_person"),
+    path("account/person/new/", views.create_person, name="create_person"),
     path("account/documents/", views.documents, name="documents"),
     path("account/privacy/", views.privacy, name="privacy"),
     re_path(r"^account/privacy/my-data\.(?P<fmt>json|html)$", views.privacy_export, name="privacy_export"),

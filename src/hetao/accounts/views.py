@@ -12,7 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hetao.registry.models import Organisation, Person
 
 from . import services
-from .forms import IdentityDocumentForm, InvitationForm, JoinRequestForm, PersonClaimForm, ProfileForm, RevealForm
+from .forms import (
+    IdentityDocumentForm,
+    InvitationForm,
+    JoinRequestForm,
+    NewPersonForm,
+    PersonClaimForm,
+    ProfileForm,
+    RevealForm,
+)
 from .models import IdentityDocument, Invitation, JoinRequest, Membership
 from .permissions import can, require
 
@@ -35,6 +43,7 @@ def home(request):
         "invitations": Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True)
         .select_related("organisation"),
         "claim_form": PersonClaimForm(),
+        "new_person_form": NewPersonForm(),
     })
 
 
@@ -255,3 +264,19 @@ def privacy_export(request, fmt: str):
         response["Content-Disposition"] = 'attachment; filename="hetao-my-data.html"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def create_person(request):
+    form = NewPersonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_create_for_account(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your record is in the registry and linked to your account."))
+    else:
+        messages.error(request, _("Choose where you are from."))
+    return redirect("accounts:home")

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -26,6 +27,14 @@ __all__ = [
 ]
 
 
+def language_neutral(url: str) -> str:
+    """'/en/events/5/' → '/events/5/': the park redirects it to each reader's own language."""
+    for code, _name in settings.LANGUAGES:
+        if url.startswith(f"/{code}/"):
+            return url[len(code) + 1:]
+    return url
+
+
 def notify(*, users: Iterable[User], kind: str, render: Callable[[], tuple[str, str]], url: str = "") -> int:
     """Put a notification in each user's inbox, written in that user's language, and email it after commit.
 
@@ -33,6 +42,7 @@ def notify(*, users: Iterable[User], kind: str, render: Callable[[], tuple[str, 
     """
     by_language: dict[str, tuple[str, str]] = {}
     rows = []
+    url = language_neutral(url)
     for user in users:
         language = user.preferred_language or "en"
         if language not in by_language:
