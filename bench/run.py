@@ -8,7 +8,6 @@ with the ones pinned in tests/registry/test_query_counts.py (measured at scale 1
 import argparse
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -73,9 +72,9 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from tests.registry.test_query_counts import PINNED
 
     from hetao.registry.models import Organisation, Person, Project
-    from tests.registry.test_query_counts import PINNED
 
     print(f"rows: {Person.objects.count():,} people, {Organisation.objects.count():,} organisations, "
           f"{Project.objects.count():,} projects")

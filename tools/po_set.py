@@ -6,6 +6,7 @@ Drops the entry's fuzzy flag and previous-msgid lines; leaves every other entry 
 import json
 import re
 import sys
+from pathlib import Path
 
 
 def quote(text: str) -> str:
@@ -17,7 +18,7 @@ def unquote(block: str) -> str:
 
 
 def main(path: str, table: dict[str, str]) -> int:
-    entries = open(path, encoding="utf-8").read().split("\n\n")
+    entries = Path(path).read_text(encoding="utf-8").split("\n\n")
     done = 0
     for i, entry in enumerate(entries):
         match = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.M)
@@ -34,9 +35,9 @@ def main(path: str, table: dict[str, str]) -> int:
         plural = any(line.startswith("msgid_plural") for line in head)
         entries[i] = "\n".join(head + [f"msgstr[0] {quote(text)}" if plural else f"msgstr {quote(text)}"])
         done += 1
-    open(path, "w", encoding="utf-8").write("\n\n".join(entries))
+    Path(path).write_text("\n\n".join(entries), encoding="utf-8")
     return done
 
 
 if __name__ == "__main__":
-    print(main(sys.argv[1], json.load(open(sys.argv[2], encoding="utf-8"))), "set")
+    print(main(sys.argv[1], json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))), "set")
