@@ -11,6 +11,7 @@ def test_home_switch_to_traditional_search_and_open_hkust(live_server, demo_park
     assert page.locator("[data-kpi='researchers'] .kpi-value").inner_text().replace(",", "").isdigit()
 
     page.select_option("#language-select", "zh-hant")
+    page.click(".language-switch button[type=submit]")
     page.wait_for_url("**/zh-hant/")
     assert page.locator("html").get_attribute("lang") == "zh-Hant-HK"
     assert "河套深港科技創新合作區" in page.locator("h1").inner_text()

@@ -1,5 +1,2 @@
-// Submit the language switch as soon as a language is chosen (the button stays for keyboard and no-JS use).
-document.addEventListener("DOMContentLoaded", () => {
-  const select = document.getElementById("language-select");
-  if (select) select.addEventListener("change", () => select.form.submit());
-});
+// Progressive enhancement only; every control works without JavaScript. The language switch is submitted
+// with its button, not on change (WCAG 3.2.2: choosing an option must not change the page by itself).
