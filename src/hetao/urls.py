@@ -28,5 +28,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("hetao.accounts.urls")),
     path("", include("hetao.community.urls")),
+    path("", include("hetao.onestop.urls")),
     path("", include("hetao.registry.urls")),
 )

@@ -14,6 +14,7 @@ class NotificationKind(models.TextChoices):
     ANNOUNCEMENT = "announcement", _("Announcements")
     EVENT = "event", _("Events")
     ORGANISATION = "organisation", _("My organisations")
+    APPLICATION = "application", _("My applications")
     SECURITY = "security", _("Account security")
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "hetao.registry",
     "hetao.accounts",
     "hetao.community",
+    "hetao.onestop",
 ]
 
 MIDDLEWARE = [

@@ -35,5 +35,8 @@ class Command(BaseCommand):
             from hetao.accounts.demo import load_demo_accounts
 
             load_demo_accounts()
+            from django.core.management import call_command
+
+            call_command("import_services", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(
             f"Loaded the demo park at scale {scale} in {time.monotonic() - started:.1f} s."))

@@ -1,0 +1,155 @@
+"""Reads of one network, each a fixed number of queries."""
+
+import statistics
+from collections import defaultdict
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from hetao.core.chinese import normalise_for_search
+from hetao.core.workdays import working_days_between
+
+from . import formdef
+from .models import DECIDED_STATUSES, OPEN_STATUSES, Application, Service, Status, StoredDocument, Transition
+
+
+def catalogue(*, q: str = "", category: str = "") -> list[Service]:
+    services = Service.objects.filter(published=True)
+    if category:
+        services = services.filter(category=category)
+    found = list(services.order_by("category", "name_en"))
+    term = normalise_for_search(q)
+    if term:  # a few dozen services: match in Python across the three languages
+        found = [s for s in found if term in normalise_for_search(
+            " ".join([s.name_en, s.name_zh_hans, s.name_zh_hant, s.description_en, s.description_zh_hans, s.code]))]
+    return found
+
+
+def my_applications(user) -> QuerySet[Application]:
+    return (Application.objects.filter(applicant=user).exclude(status=Status.WITHDRAWN, reference__isnull=True)
+            .select_related("service_version__service").order_by("-updated_at"))
+
+
+def display(spec: dict, value, documents: dict) -> str:
+    """An answer as a person reads it."""
+    if value in (None, "", []):
+        return "—"
+    kind = spec["type"]
+    labels = {c["value"]: formdef.text(c["label"]) for c in spec.get("choices", [])}
+    if kind == "choice":
+        return labels.get(value, value)
+    if kind == "multi_choice":
+        return ", ".join(labels.get(v, v) for v in value)
+    if kind == "yes_no":
+        from django.utils.translation import gettext as _
+
+        return _("Yes") if value == "yes" else _("No")
+    if kind == "money":
+        return f"{value.get('currency')} {value.get('amount')}"
+    if kind == "date_range":
+        return f"{value.get('start')} – {value.get('end')}"
+    if kind == "file":
+        document = documents.get(value.get("document"))
+        return document.original_name if document else value.get("name", "—")
+    if kind == "group":
+        subs = {sub["id"]: sub for sub in spec.get("fields", [])}
+        return "; ".join(", ".join(display(subs[k], v, documents) for k, v in row.items() if k in subs)
+                         for row in value)
+    return str(value)
+
+
+def answer_rows(application: Application) -> list[dict]:
+    definition, answers = application.definition, application.data
+    ids = [v["document"] for v in answers.values() if isinstance(v, dict) and "document" in v]
+    documents = {d.pk: d for d in StoredDocument.objects.filter(pk__in=ids)}
+    rows = []
+    for index, page in enumerate(definition.get("pages", [])):
+        for spec in page.get("fields", []):
+            if formdef.is_shown(spec, answers):
+                value = answers.get(spec["id"])
+                rows.append({"page": index, "label": formdef.text(spec.get("label")),
+                             "value": display(spec, value, documents),
+                             "document": value.get("document") if spec["type"] == "file" and value else None})
+    return rows
+
+
+def timeline(application: Application, *, officer: bool) -> list[Transition]:
+    """The history in plain words; internal notes only for officers."""
+    items = list(application.transitions.select_related("actor"))
+    if not officer:
+        for item in items:
+            item.internal_note = ""
+    return items
+
+
+QUEUE_TABS = ("new", "mine", "overdue", "returned")
+
+
+def _my_departments(user) -> list[str]:
+    if user.is_superuser:
+        return list({d for d in Application.objects.values_list("current_department", flat=True) if d})
+    return list(user.staff_roles.values_list("department__code", flat=True))
+
+
+def queue(user, tab: str) -> QuerySet[Application]:
+    departments = _my_departments(user)
+    base = Application.objects.select_related("service_version__service", "applicant", "assigned_to")
+    today = timezone.localdate()
+    if tab == "mine":
+        qs = base.filter(assigned_to=user, status__in=OPEN_STATUSES)
+    elif tab == "overdue":
+        qs = base.filter(current_department__in=departments, status__in=(Status.SUBMITTED, Status.IN_REVIEW),
+                         step_due__lt=today)
+    elif tab == "returned":
+        qs = base.filter(current_department__in=departments, status=Status.RETURNED)
+    else:
+        qs = base.filter(current_department__in=departments, status__in=(Status.SUBMITTED, Status.IN_REVIEW),
+                         assigned_to__isnull=True)
+    return qs.order_by("step_due", "submitted_at")[:200]
+
+
+def queue_counts(user) -> dict[str, int]:
+    departments = _my_departments(user)
+    today = timezone.localdate()
+    open_here = Q(current_department__in=departments, status__in=(Status.SUBMITTED, Status.IN_REVIEW))
+    return Application.objects.aggregate(
+        new=Count("id", filter=open_here & Q(assigned_to__isnull=True)),
+        mine=Count("id", filter=Q(assigned_to=user, status__in=OPEN_STATUSES)),
+        overdue=Count("id", filter=open_here & Q(step_due__lt=today)),
+        returned=Count("id", filter=Q(current_department__in=departments, status=Status.RETURNED)),
+    )
+
+
+def service_figures() -> list[dict]:
+    """Per service: applications per month (last 12), median working days to decision, share decided
+    within the committed time, and satisfaction. Decided applications are read once, not per service."""
+    services = list(Service.objects.filter(published=True).order_by("name_en"))
+    per_month: dict[int, dict[str, int]] = defaultdict(dict)
+    for service_id, month, n in (Application.objects.exclude(submitted_at__isnull=True)
+                                 .values_list("service_version__service", "submitted_at__month")
+                                 .annotate(n=Count("id")).order_by()):
+        per_month[service_id][month] = n
+    decided = defaultdict(list)
+    for row in (Application.objects.filter(status__in=DECIDED_STATUSES, decided_at__isnull=False)
+                .values("service_version__service", "service_version__service__calendar", "submitted_at",
+                        "decided_at", "due_date")):
+        decided[row["service_version__service"]].append(row)
+    ratings = dict(Application.objects.filter(rating__isnull=False).values_list("service_version__service")
+                   .annotate(a=Avg("rating__score")).order_by())
+    out = []
+    for service in services:
+        rows = decided.get(service.pk, [])
+        days = [working_days_between(timezone.localtime(r["submitted_at"]).date(),
+                                     timezone.localtime(r["decided_at"]).date(),
+                                     r["service_version__service__calendar"]) for r in rows]
+        in_time = [r for r in rows if timezone.localtime(r["decided_at"]).date() <= r["due_date"]]
+        out.append({
+            "service": service,
+            "submitted": sum(per_month.get(service.pk, {}).values()),
+            "by_month": per_month.get(service.pk, {}),
+            "decided": len(rows),
+            "median_days": statistics.median(days) if days else None,
+            "in_time_share": round(100 * len(in_time) / len(rows)) if rows else None,
+            "satisfaction": round(ratings[service.pk], 1) if service.pk in ratings else None,
+        })
+    return out

@@ -1,0 +1,406 @@
+"""Writes of one network: drafts, submission, officer decisions, withdrawal, files, ratings, service import.
+
+The approval steps are data (each owned by a department); an officer may act on the current step only if
+`can(officer, "onestop.decide", application)`. Every change the applicant can see becomes an immutable
+Transition, an audit event, and a notification sent after commit.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+
+import filetype
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from hetao.accounts.models import User
+from hetao.accounts.permissions import can, require
+from hetao.audit.service import audit_record
+from hetao.community.services import notify
+from hetao.core.workdays import add_working_days
+
+from . import formdef
+from .models import (
+    DECIDED_STATUSES,
+    Application,
+    Rating,
+    ReferenceCounter,
+    Service,
+    ServiceVersion,
+    Status,
+    StoredDocument,
+    Transition,
+)
+
+__all__ = [
+    "application_claim",
+    "application_decide",
+    "application_save_page",
+    "application_start",
+    "application_submit",
+    "application_withdraw",
+    "document_store",
+    "rating_give",
+    "service_import",
+]
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ALLOWED_UPLOADS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+
+class Conflict(ValidationError):
+    """Someone else acted on the application since this page was opened."""
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# ── Files (documents locker) ─────────────────────────────────────────────────────────────────────────
+
+
+def _safe_name(name: str) -> str:
+    stem = re.sub(r"[^\w.\-]+", "_", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip("._") or "document"
+    return stem[:100]
+
+
+@transaction.atomic
+def document_store(*, actor: User, upload, label: str) -> StoredDocument:
+    """Keep an uploaded file in the user's locker after checking what it really is (not its name)."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
+    head = upload.read(2048)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_UPLOADS:
+        raise ValidationError(_("Only PDF, PNG and JPEG files are accepted."), code="file_type")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = _safe_name(upload.name)
+    if not name.lower().endswith("." + ALLOWED_UPLOADS[kind.mime]):
+        name = f"{name}.{ALLOWED_UPLOADS[kind.mime]}"
+    document = StoredDocument(owner=actor, label=label[:120] or name, original_name=name, content_type=kind.mime,
+                              size=upload.size, sha256=digest.hexdigest())
+    document.file.save(name, upload, save=False)
+    document.save()
+    return document
+
+
+def may_read_document(user: User, document: StoredDocument) -> bool:
+    if document.owner_id == user.pk:
+        return True
+    applications = Application.objects.filter(applicant=document.owner).exclude(status=Status.DRAFT)
+    return any(
+        can(user, "onestop.view", application)
+        for application in applications.select_related("service_version")
+        if any(isinstance(v, dict) and v.get("document") == document.pk for v in application.data.values())
+    )
+
+
+# ── Applicant ────────────────────────────────────────────────────────────────────────────────────────
+
+
+def prefill(definition: dict, user: User, organisation=None) -> tuple[dict, list[str]]:
+    """Answers the park already knows (submit once), and the list of fields it filled (for consent)."""
+    known = {
+        "user.full_name": user.get_full_name(), "user.email": user.email, "user.mobile": user.mobile,
+        "person.name": user.person.name if user.person_id else "",
+        "organisation.name": organisation.name if organisation else "",
+        "organisation.uscc": organisation.uscc if organisation else "",
+        "organisation.hk_br": organisation.hk_br if organisation else "",
+    }
+    answers, used = {}, []
+    for page in definition.get("pages", []):
+        for spec in page.get("fields", []):
+            value = known.get(spec.get("prefill", ""))
+            if value:
+                answers[spec["id"]] = value
+                used.append(spec["id"])
+    return answers, used
+
+
+@transaction.atomic
+def application_start(*, actor: User, service: Service, organisation=None) -> Application:
+    if not service.published or service.current_version is None:
+        raise ValidationError(_("This service is not open for applications."), code="closed")
+    for_organisation = service.applicant == Service.Applicant.ORGANISATION_ADMIN
+    if for_organisation and (organisation is None or not actor.memberships.filter(
+            organisation=organisation, role="admin").exists()):
+        raise ValidationError(_("Only an admin of the applying organisation may apply for this service."),
+                              code="not_org_admin")
+    answers, used = prefill(service.current_version.definition, actor, organisation)
+    application = Application.objects.create(service_version=service.current_version, applicant=actor,
+                                             organisation=organisation, data=answers, prefill_consent=used)
+    return application
+
+
+def _own_draft(actor: User, application: Application) -> Application:
+    application = Application.objects.select_for_update().select_related("service_version").get(pk=application.pk)
+    if application.applicant_id != actor.pk:
+        raise PermissionDenied
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        raise ValidationError(_("This application can no longer be changed."), code="not_editable")
+    return application
+
+
+@transaction.atomic
+def application_save_page(*, actor: User, application: Application, page_answers: dict,
+                          files: dict | None = None) -> Application:
+    """Save one page's answers into the draft (autosave and "continue"). Files go to the locker first."""
+    application = _own_draft(actor, application)
+    for field_id, (upload, existing) in (files or {}).items():
+        if upload:
+            document = document_store(actor=actor, upload=upload, label=field_id)
+            page_answers[field_id] = {"document": document.pk, "name": document.original_name}
+        elif existing:
+            document = StoredDocument.objects.filter(owner=actor, pk=existing).first()
+            if document is None:
+                raise ValidationError({f"{field_id}__existing": _("Choose one of your own documents.")})
+            page_answers[field_id] = {"document": document.pk, "name": document.original_name}
+    application.data = {**application.data, **page_answers}
+    application.save(update_fields=["data", "updated_at"])
+    return application
+
+
+def _next_reference(year: int) -> str:
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"HT-{year}-{counter.last:06d}"
+
+
+def _record(application: Application, *, actor, action: str, before: str, comment: str = "", note: str = "",
+            step: str = "") -> Transition:
+    transition = Transition.objects.create(application=application, actor=actor, action=action, from_status=before,
+                                           to_status=application.status, step=step, comment=comment,
+                                           internal_note=note)
+    audit_record(actor=actor, action=f"onestop.application.{action}", target=application,
+                 changes={"from": before, "to": application.status, "step": step})
+    return transition
+
+
+def _tell_applicant(application: Application, key: str, comment: str = "") -> None:
+    """Notify the applicant in their own language (render runs once per language, inside its override)."""
+    params = {"reference": application.reference,
+              "date": application.due_date.isoformat() if application.due_date else ""}
+
+    def render() -> tuple[str, str]:
+        titles = {
+            "submitted": _("Application %(reference)s received"),
+            "returned": _("Application %(reference)s: changes needed"),
+            "approved": _("Application %(reference)s approved"),
+            "rejected": _("Application %(reference)s not approved"),
+            "in_review": _("Application %(reference)s moves to the next step"),
+        }
+        body = _("We will decide by %(date)s.") % params if key == "submitted" else comment
+        return titles[key] % params, body
+
+    notify(users=[application.applicant], kind="application", url=f"/my-applications/{application.reference}/",
+           render=render)
+
+
+@transaction.atomic
+def application_submit(*, actor: User, application: Application, consent: bool) -> Application:
+    """Submit (or resubmit after a return). Idempotent: a second click or tab gets the same application."""
+    application = Application.objects.select_for_update().select_related("service_version__service").get(
+        pk=application.pk)
+    if application.applicant_id != actor.pk:
+        raise PermissionDenied
+    if application.status in (Status.SUBMITTED, Status.IN_REVIEW) and application.reference:
+        return application  # already submitted: double click, second tab
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        raise ValidationError(_("This application can no longer be submitted."), code="not_editable")
+    if application.prefill_consent and not consent:
+        raise ValidationError({"consent": _("Confirm that the park may reuse the details it already holds.")})
+    formdef.raise_if_invalid(application.definition, application.data)
+    before, service = application.status, application.service
+    if before == Status.DRAFT:
+        application.reference = _next_reference(today().year)
+        application.submitted_at = timezone.now()
+        application.due_date = add_working_days(today(), service.working_days, service.calendar)
+        application.status = Status.SUBMITTED
+    else:
+        application.status = Status.IN_REVIEW
+    _enter_step(application)
+    application.version += 1
+    application.save()
+    _record(application, actor=actor, action="submit" if before == Status.DRAFT else "resubmit", before=before)
+    if before == Status.DRAFT:
+        _tell_applicant(application, "submitted")
+    return application
+
+
+def _enter_step(application: Application) -> None:
+    step = application.current_step or {}
+    application.current_department = step.get("department", "")
+    application.step_due = add_working_days(today(), int(step.get("days", application.service.working_days)),
+                                            application.service.calendar)
+    application.first_signoff_by = None
+
+
+@transaction.atomic
+def application_withdraw(*, actor: User, application: Application) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.applicant_id != actor.pk:
+        raise PermissionDenied
+    if application.status in (*DECIDED_STATUSES, Status.WITHDRAWN):
+        raise ValidationError(_("A decided application cannot be withdrawn."), code="decided")
+    before = application.status
+    application.status = Status.WITHDRAWN
+    application.version += 1
+    application.save()
+    _record(application, actor=actor, action="withdraw", before=before)
+    return application
+
+
+# ── Officers ─────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _locked_for_officer(actor: User, application: Application, expected_version: int | None) -> Application:
+    application = Application.objects.select_for_update().select_related("service_version__service").get(
+        pk=application.pk)
+    require(actor, "onestop.view", application)
+    if expected_version is not None and application.version != expected_version:
+        last = application.transitions.select_related("actor").last()
+        who = str(last.actor) if last and last.actor else _("another officer")
+        raise Conflict(_("%(who)s acted on this application while you had it open. Here it is as it is now; "
+                         "please check before you act again.") % {"who": who}, code="conflict")
+    require(actor, "onestop.decide", application)
+    return application
+
+
+@transaction.atomic
+def application_claim(*, actor: User, application: Application, expected_version: int | None = None,
+                      assignee: User | None = None) -> Application:
+    application = _locked_for_officer(actor, application, expected_version)
+    application.assigned_to = assignee or actor
+    if application.status == Status.SUBMITTED:
+        application.status = Status.IN_REVIEW
+    application.version += 1
+    application.save()
+    audit_record(actor=actor, action="onestop.application.assign", target=application,
+                 changes={"to": f"user:{application.assigned_to_id}"})
+    return application
+
+
+ACTIONS = ("approve", "return", "reject")
+
+
+@transaction.atomic
+def application_decide(*, actor: User, application: Application, action: str, comment: str = "",
+                       internal_note: str = "", expected_version: int | None = None) -> Application:
+    """Approve, return for changes, or reject at the current step. Two officers at once: the second gets
+    a Conflict (the row lock orders them; the version tells the second that things changed)."""
+    if action not in ACTIONS:
+        raise ValidationError({"action": _("Unknown action.")})
+    application = _locked_for_officer(actor, application, expected_version)
+    if application.status not in (Status.SUBMITTED, Status.IN_REVIEW):
+        raise ValidationError(_("This application is not waiting for a decision."), code="not_open")
+    if action in ("return", "reject") and not comment.strip():
+        raise ValidationError({"comment": _("Tell the applicant why.")})
+    step = application.current_step or {}
+    before = application.status
+    if action == "approve" and step.get("second_signoff") and application.first_signoff_by_id is None:
+        application.first_signoff_by = actor
+        application.status = Status.IN_REVIEW
+        application.version += 1
+        application.save()
+        _record(application, actor=actor, action="first_signoff", before=before, comment=comment,
+                note=internal_note, step=step.get("id", ""))
+        return application
+    if action == "approve" and step.get("second_signoff") and application.first_signoff_by_id == actor.pk:
+        raise ValidationError(_("The second sign-off must be given by another officer."), code="same_officer")
+    if action == "approve" and application.step_index + 1 < len(application.definition.get("steps", [])):
+        application.step_index += 1
+        application.status = Status.IN_REVIEW
+        application.assigned_to = None
+        _enter_step(application)
+        key = "in_review"
+    elif action == "approve":
+        application.status, application.decided_at, key = Status.APPROVED, timezone.now(), "approved"
+        application.current_department = ""
+    elif action == "reject":
+        application.status, application.decided_at, key = Status.REJECTED, timezone.now(), "rejected"
+        application.current_department = ""
+    else:
+        application.status, key = Status.RETURNED, "returned"
+    application.version += 1
+    application.save()
+    _record(application, actor=actor, action=action, before=before, comment=comment, note=internal_note,
+            step=step.get("id", ""))
+    _tell_applicant(application, key, comment)
+    return application
+
+
+@transaction.atomic
+def rating_give(*, actor: User, application: Application, score: int, comment: str = "") -> Rating:
+    if application.applicant_id != actor.pk:
+        raise PermissionDenied
+    if application.status not in DECIDED_STATUSES:
+        raise ValidationError(_("You can rate a service once your application is decided."), code="not_decided")
+    if not 1 <= int(score) <= 5:
+        raise ValidationError({"score": _("Give between 1 and 5 stars.")})
+    rating, _created = Rating.objects.update_or_create(application=application,
+                                                       defaults={"score": int(score), "comment": comment[:2000]})
+    return rating
+
+
+# ── Services as data: export and import ──────────────────────────────────────────────────────────────
+
+SERVICE_FIELDS = ["code", "category", "applicant", "fee_amount", "fee_currency", "working_days", "calendar",
+                  "output", "name_en", "name_zh_hans", "name_zh_hant", "description_en", "description_zh_hans",
+                  "description_zh_hant"]
+
+
+def service_export(service: Service) -> dict:
+    data = {f: getattr(service, f) for f in SERVICE_FIELDS}
+    data["fee_amount"] = str(service.fee_amount) if service.fee_amount is not None else None
+    data["definition"] = service.current_version.definition if service.current_version else {}
+    return data
+
+
+@transaction.atomic
+def service_import(*, actor: User | None, data: dict | str, publish: bool = True) -> Service:
+    """Create a service, or add a new version to an existing one, from exported JSON. Applications made
+    with an older version keep it."""
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(_("The file is not valid JSON: %(error)s") % {"error": exc.msg}) from exc
+    if actor is not None:
+        require(actor, "onestop.manage_services")
+    definition = data.get("definition") or {}
+    problems = formdef.check_definition(definition)
+    if problems:
+        raise ValidationError(problems)
+    fields = {f: data.get(f) for f in SERVICE_FIELDS if f in data and f != "code"}
+    if not data.get("code"):
+        raise ValidationError({"code": _("The service needs a code.")})
+    service = Service.objects.select_for_update().filter(code=data["code"]).first() or Service(code=data["code"])
+    for name, value in fields.items():
+        setattr(service, name, value if value is not None or name == "fee_amount" else getattr(service, name))
+    service.fee_currency = service.fee_currency or ""
+    service.full_clean(exclude=["current_version"])
+    service.published = publish
+    service.save()
+    number = (service.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    try:
+        version = ServiceVersion.objects.create(service=service, number=number, definition=definition,
+                                                created_by=actor)
+    except IntegrityError as exc:
+        raise ValidationError(_("Someone imported this service at the same moment; try again.")) from exc
+    service.current_version = version
+    service.save(update_fields=["current_version", "published"])
+    if actor is not None:
+        audit_record(actor=actor, action="onestop.service.import", target=service, changes={"version": number})
+    return service
+
+
+def language_of(user: User) -> str:
+    return user.preferred_language or translation.get_language() or "en"
