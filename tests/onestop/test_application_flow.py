@@ -36,7 +36,8 @@ def answer_page(client, application, index, data):
 
 def test_catalogue_in_three_languages_and_search(client):
     assert Service.objects.filter(published=True).count() == 10
-    for lang, name in (("en", "Talent apartment application"), ("zh-hans", "人才公寓申请"), ("zh-hant", "人才公寓申請")):
+    names = (("en", "Talent apartment application"), ("zh-hans", "人才公寓申请"), ("zh-hant", "人才公寓申請"))
+    for lang, name in names:
         assert name in client.get(f"/{lang}/services/").content.decode()
     html = client.get("/en/services/", {"q": "科汇通"}).content.decode()
     assert "Cross-border research fund remittance filing" in html and "Talent apartment" not in html
@@ -57,13 +58,13 @@ def test_apply_leave_resume_submit_receipt(client, applicant, django_capture_on_
     assert response.url == f"/en/applications/{application.pk}/page/0/"
     assert application.data["name"] == "Ka Yan Chan"  # submit once: prefilled from the account
     # Page 1 with a wrong HKID: a specific message, the draft keeps what was valid before.
-    response = answer_page(client, application, 0, {"name": "Ka Yan Chan", "id_type": "hkid", "hkid": "A123456(4)",
-                                                    "employer": "HKUST institute", "family__rows": "1"})
+    response = answer_page(client, application, 0, {"name": "Ka Yan Chan", "id_type": "hkid",
+                                                    "hkid": "A123456(4)", "employer": "HKUST institute",
+                                                    "family__rows": "1"})
     assert response.status_code == 400 and "check digit in brackets" in response.content.decode()
-    response = answer_page(client, application, 0, {"name": "Ka Yan Chan", "id_type": "hkid", "hkid": "a123456(3)",
-                                                    "employer": "HKUST institute", "family__rows": "1",
-                                                    "family__0__member_name": "Siu Ming", "family__0__relation": "child",
-                                                    "leave": "1"})
+    response = answer_page(client, application, 0, {
+        "name": "Ka Yan Chan", "id_type": "hkid", "hkid": "a123456(3)", "employer": "HKUST institute",
+        "family__rows": "1", "family__0__member_name": "Siu Ming", "family__0__relation": "child", "leave": "1"})
     assert response.status_code == 302 and response.url == "/en/my-applications/"
     application.refresh_from_db()
     assert application.data["hkid"] == "A123456(3)"
@@ -164,7 +165,8 @@ def test_two_officers_at_once_the_second_is_told(client, applicant):
     first, second = staff_in("r1", "research_management"), staff_in("r2", "research_management")
     version = application.version
     client.force_login(first)
-    assert client.post(f"/en/work/{application.reference}/", {"action": "approve", "version": version}).status_code == 302
+    response = client.post(f"/en/work/{application.reference}/", {"action": "approve", "version": version})
+    assert response.status_code == 302
     client.force_login(second)
     response = client.post(f"/en/work/{application.reference}/", {"action": "reject", "comment": "No",
                                                                    "version": version})

@@ -1,12 +1,13 @@
 """The platform's API at /api/v1/: OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from hetao.onestop.api import router as onestop_router
 from hetao.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -48,9 +49,15 @@ def not_signed_in(request, exc):
     return api.create_response(request, {"detail": _("Sign in as park staff to do this.")}, status=401)
 
 
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 api.add_router("/", registry_router)
+api.add_router("/", onestop_router)

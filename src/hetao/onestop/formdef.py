@@ -185,8 +185,8 @@ class PageForm(forms.Form):
         if self.is_bound:  # conditions follow what is being sent now, not only what was saved before
             many = hasattr(self.data, "getlist")
             controllers = [f for f in page.get("fields", []) if f["type"] in ("choice", "multi_choice", "yes_no")]
-            live = {f["id"]: self.data.getlist(f["id"]) if many and f["type"] == "multi_choice" else self.data.get(f["id"])
-                    for f in controllers}
+            live = {f["id"]: self.data.getlist(f["id"]) if many and f["type"] == "multi_choice"
+                    else self.data.get(f["id"]) for f in controllers}
             self.answers = {**answers, **{k: v for k, v in live.items() if v not in (None, "")}}
             self.specs = [f for f in page.get("fields", []) if is_shown(f, self.answers)]
         else:  # show fields whose condition is decided on this same page; the page script hides them

@@ -36,6 +36,7 @@ from .models import (
 )
 
 __all__ = [
+    "escalate_overdue",
     "application_claim",
     "application_decide",
     "application_save_page",
@@ -238,6 +239,7 @@ def application_submit(*, actor: User, application: Application, consent: bool) 
 def _enter_step(application: Application) -> None:
     step = application.current_step or {}
     application.current_department = step.get("department", "")
+    application.escalated_at = None
     application.step_due = add_working_days(today(), int(step.get("days", application.service.working_days)),
                                             application.service.calendar)
     application.first_signoff_by = None
@@ -339,6 +341,7 @@ def application_decide(*, actor: User, application: Application, action: str, co
 
 @transaction.atomic
 def rating_give(*, actor: User, application: Application, score: int, comment: str = "") -> Rating:
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if application.applicant_id != actor.pk:
         raise PermissionDenied
     if application.status not in DECIDED_STATUSES:
@@ -404,3 +407,31 @@ def service_import(*, actor: User | None, data: dict | str, publish: bool = True
 
 def language_of(user: User) -> str:
     return user.preferred_language or translation.get_language() or "en"
+
+
+def escalate_overdue() -> int:
+    """Notify the head(s) of the department owning each overdue step, once per step; returns how many."""
+    overdue = (Application.objects.filter(status__in=(Status.SUBMITTED, Status.IN_REVIEW), step_due__lt=today(),
+                                          escalated_at__isnull=True)
+               .select_related("service_version__service"))
+    count = 0
+    for application in overdue:
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            if locked.escalated_at is not None:
+                continue
+            heads = User.objects.filter(staff_roles__department__code=locked.current_department,
+                                        staff_roles__role="head", is_active=True)
+            reference, due = locked.reference, locked.step_due
+
+            def render(reference=reference, due=due):
+                return (_("Overdue: %(reference)s") % {"reference": reference},
+                        _("The current step was due on %(date)s.") % {"date": due.isoformat()})
+
+            notify(users=heads, kind="application", url=f"/work/{reference}/", render=render)
+            locked.escalated_at = timezone.now()
+            locked.save(update_fields=["escalated_at"])
+            audit_record(actor=None, action="onestop.application.escalate", target=locked,
+                         changes={"department": locked.current_department})
+            count += 1
+    return count

@@ -278,8 +278,7 @@ def review(request, reference: str):
     }, status=409 if error and "while you had it open" in error else (400 if error else 200))
 
 
-@login_required
 @require_GET
 def figures(request):
-    require(request.user, "onestop.figures")
+    """Public: how each service performs (no personal data), as Shanghai's 一网通办 publishes."""
     return render(request, "onestop/figures.html", {"rows": selectors.service_figures()})

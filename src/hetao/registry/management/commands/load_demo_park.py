@@ -38,5 +38,8 @@ class Command(BaseCommand):
             from django.core.management import call_command
 
             call_command("import_services", stdout=self.stdout)
+            from hetao.onestop.demo import load_demo_applications
+
+            load_demo_applications()
         self.stdout.write(self.style.SUCCESS(
             f"Loaded the demo park at scale {scale} in {time.monotonic() - started:.1f} s."))
