@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = {lang: ROOT / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in ("zh_Hans", "zh_Hant")}
-ENTRY = re.compile(r'(?P<comments>(?:^#.*\n)*)^msgid (?P<id>(?:".*"\n)+)(?:^msgid_plural (?:".*"\n)+)?'
+ENTRY = re.compile(r'(?P<comments>(?:^#.*\n)*)(?:^msgctxt (?P<ctx>".*")\n)?^msgid (?P<id>(?:".*"\n)+)(?:^msgid_plural (?:".*"\n)+)?'
                    r'(?P<strs>(?:^msgstr(?:\[\d\])? (?:".*"\n)+)+)', re.M)
 
 
@@ -18,6 +18,8 @@ def entries(path: Path) -> dict[str, tuple[str, list[str]]]:
     found = {}
     for m in ENTRY.finditer(path.read_text(encoding="utf-8")):
         msgid = "".join(re.findall(r'"(.*)"', m["id"]))
+        if m["ctx"]:  # the same words in another context are another entry
+            msgid = m["ctx"].strip('"') + "\x04" + msgid
         strs = ["".join(re.findall(r'"(.*)"', block)) for block in re.split(r"^msgstr", m["strs"], flags=re.M)[1:]]
         if msgid:
             flags = " ".join(line for line in m["comments"].splitlines() if line.startswith("#,"))

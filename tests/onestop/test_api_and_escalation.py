@@ -102,3 +102,34 @@ def test_officer_queue_tabs(client, member_user):
     assert client.get(f"/en/work/{application.reference}/").status_code == 403
     client.force_login(member_user)
     assert client.get("/en/work/").status_code == 403
+
+
+def test_back_office_export_edit_as_new_version_and_import(client):
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import with_mfa
+
+    admin_user = with_mfa(get_user_model().objects.create_superuser("root", "root@example.org", "pw-root-12345"))
+    client.force_login(admin_user)
+    service = Service.objects.get(code="venue-booking")
+    exported = client.post("/en/admin/onestop/service/", {"action": "export_json", "_selected_action": [service.pk]})
+    data = json.loads(exported.content)
+    assert data["code"] == "venue-booking" and data["definition"]["steps"][0]["department"] == "facilities_security"
+    data.update(code="venue-booking-hk", name_en="Venue booking in the Hong Kong Park", calendar="hong_kong")
+    upload = SimpleUploadedFile("s.json", json.dumps(data).encode(), content_type="application/json")
+    response = client.post("/en/admin/onestop/service/import/", {"file": upload})
+    assert response.status_code == 302
+    assert Service.objects.get(code="venue-booking-hk").published
+    bad = SimpleUploadedFile("s.json", b"{not json", content_type="application/json")
+    assert client.post("/en/admin/onestop/service/import/", {"file": bad}).status_code == 200
+    # Editing the definition in the back office makes a new version; old applications keep theirs.
+    old_version = service.current_version
+    definition = dict(service.current_version.definition, materials=[{"en": "Floor plan"}])
+    form = {f: getattr(service, f) if getattr(service, f) is not None else "" for f in services.SERVICE_FIELDS}
+    form.update(published="on", definition=json.dumps(definition))
+    response = client.post(f"/en/admin/onestop/service/{service.pk}/change/", form)
+    assert response.status_code == 302, response.content[:2000]
+    service.refresh_from_db()
+    assert service.current_version.number == old_version.number + 1
+    assert service.current_version.definition["materials"] == [{"en": "Floor plan"}]

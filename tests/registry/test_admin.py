@@ -17,7 +17,8 @@ def admin_client(client):
     return client
 
 
-BACK_OFFICE = [m for m in admin.site._registry if m._meta.app_label in ("registry", "audit", "accounts")]
+BACK_OFFICE = [m for m in admin.site._registry
+               if m._meta.app_label in ("registry", "audit", "accounts", "community", "onestop")]
 
 
 @pytest.mark.parametrize("model", BACK_OFFICE, ids=lambda m: m._meta.model_name)

@@ -139,10 +139,12 @@ def django_fields(field: dict, *, required: bool, locker: list | None = None) ->
     if kind == "date":
         return {fid: forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)}
     if kind == "date_range":
-        return {f"{fid}__start": forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **{
-                    **common, "label": f"{common['label']} — {_('from')}"}),
-                f"{fid}__end": forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **{
-                    **common, "label": f"{common['label']} — {_('to')}", "help_text": ""})}
+        start_label = _("%(label)s: from") % {"label": common["label"]}
+        end_label = _("%(label)s: to") % {"label": common["label"]}
+        return {f"{fid}__start": forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
+                                                 **{**common, "label": start_label}),
+                f"{fid}__end": forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
+                                               **{**common, "label": end_label, "help_text": ""})}
     if kind == "choice":
         return {fid: forms.ChoiceField(choices=[("", "—"), *_choices(field)], **common)}
     if kind == "multi_choice":
