@@ -10,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = {lang: ROOT / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in ("zh_Hans", "zh_Hant")}
-ENTRY = re.compile(r'(?P<comments>(?:^#.*\n)*)(?:^msgctxt (?P<ctx>".*")\n)?^msgid (?P<id>(?:".*"\n)+)(?:^msgid_plural (?:".*"\n)+)?'
+ENTRY = re.compile(r'(?P<comments>(?:^#.*\n)*)(?:^msgctxt (?P<ctx>".*")\n)?'
+                   r'^msgid (?P<id>(?:".*"\n)+)(?:^msgid_plural (?:".*"\n)+)?'
                    r'(?P<strs>(?:^msgstr(?:\[\d\])? (?:".*"\n)+)+)', re.M)
 
 
