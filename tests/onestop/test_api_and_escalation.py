@@ -133,3 +133,33 @@ def test_back_office_export_edit_as_new_version_and_import(client):
     service.refresh_from_db()
     assert service.current_version.number == old_version.number + 1
     assert service.current_version.definition["materials"] == [{"en": "Floor plan"}]
+
+
+def test_public_figures_and_officer_assignment(client, member_user):
+    service = Service.objects.get(code="venue-booking")
+    application = services.application_start(actor=member_user, service=service)
+    services.application_save_page(actor=member_user, application=application, page_answers={
+        "title": "Forum", "date": "2026-12-12", "guests": "80", "catering": "no", "contact_name": "M",
+        "contact_email": "m@example.org", "contact_mobile": "+8613800138000"})
+    application = services.application_submit(actor=member_user, application=application, consent=True)
+    officer, colleague = staff_in("fac1", "facilities_security"), staff_in("fac2", "facilities_security")
+    services.application_decide(actor=officer, application=application, action="approve")
+    services.rating_give(actor=member_user, application=application, score=4)
+    figures = client.get("/en/services/figures/")
+    row = next(r for r in figures.context["rows"] if r["service"].code == "venue-booking")
+    assert (row["submitted"], row["decided"], row["in_time_share"], row["satisfaction"]) == (1, 1, 100, 4.0)
+    assert sum(figures.context["chart_data"]["applications_per_month"]["series"][0]["data"]) == 1
+    second = services.application_start(actor=member_user, service=service)
+    services.application_save_page(actor=member_user, application=second, page_answers=application.data)
+    second = services.application_submit(actor=member_user, application=second, consent=True)
+    client.force_login(officer)
+    page = client.get(f"/en/work/{second.reference}/")
+    assert "working day" in page.content.decode()
+    client.post(f"/en/work/{second.reference}/", {"action": "assign", "assignee": colleague.pk,
+                                                  "version": second.version})
+    second.refresh_from_db()
+    assert second.assigned_to == colleague
+    outsider = staff_in("outsider", "finance")
+    response = client.post(f"/en/work/{second.reference}/", {"action": "assign", "assignee": outsider.pk,
+                                                             "version": second.version})
+    assert response.status_code == 400

@@ -1,9 +1,11 @@
 """Reads of one network, each a fixed number of queries."""
 
+import datetime
 import statistics
 from collections import defaultdict
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from hetao.core.chinese import normalise_for_search
@@ -125,10 +127,12 @@ def service_figures() -> list[dict]:
     within the committed time, and satisfaction. Decided applications are read once, not per service."""
     services = list(Service.objects.filter(published=True).order_by("name_en"))
     per_month: dict[int, dict[str, int]] = defaultdict(dict)
-    for service_id, month, n in (Application.objects.exclude(submitted_at__isnull=True)
-                                 .values_list("service_version__service", "submitted_at__month")
+    since = timezone.localdate().replace(day=1) - datetime.timedelta(days=335)
+    for service_id, month, n in (Application.objects.filter(submitted_at__date__gte=since)
+                                 .annotate(month=TruncMonth("submitted_at"))
+                                 .values_list("service_version__service", "month")
                                  .annotate(n=Count("id")).order_by()):
-        per_month[service_id][month] = n
+        per_month[service_id][month.strftime("%Y-%m")] = n
     decided = defaultdict(list)
     for row in (Application.objects.filter(status__in=DECIDED_STATUSES, decided_at__isnull=False)
                 .values("service_version__service", "service_version__service__calendar", "submitted_at",
@@ -145,7 +149,7 @@ def service_figures() -> list[dict]:
         in_time = [r for r in rows if timezone.localtime(r["decided_at"]).date() <= r["due_date"]]
         out.append({
             "service": service,
-            "submitted": sum(per_month.get(service.pk, {}).values()),
+            "submitted": sum(per_month.get(service.pk, {}).values()),  # in the last 12 months
             "by_month": per_month.get(service.pk, {}),
             "decided": len(rows),
             "median_days": statistics.median(days) if days else None,
@@ -153,3 +157,21 @@ def service_figures() -> list[dict]:
             "satisfaction": round(ratings[service.pk], 1) if service.pk in ratings else None,
         })
     return out
+
+
+def months_chart(rows: list[dict]) -> dict:
+    """Applications per month, last 12 months, one series per service that had any."""
+    first = timezone.localdate().replace(day=1)
+    months = []
+    for back in range(11, -1, -1):
+        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
+        months.append(f"{year}-{month + 1:02d}")
+    return {"months": months, "series": [
+        {"name": row["service"].name, "data": [row["by_month"].get(m, 0) for m in months]}
+        for row in rows if row["submitted"]]}
+
+
+def working_days_left(application: Application) -> int | None:
+    if application.step_due is None:
+        return None
+    return working_days_between(timezone.localdate(), application.step_due, application.service.calendar)

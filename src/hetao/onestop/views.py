@@ -2,6 +2,7 @@
 my applications, officer queues and decisions, files, receipts and letters."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -62,6 +63,13 @@ def service(request, code: str):
 
 
 # ── Applicant: the form ──────────────────────────────────────────────────────────────────────────────
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _int(value) -> int:
@@ -251,8 +259,14 @@ def review(request, reference: str):
     if request.method == "POST":
         expected = int(request.POST.get("version", -1))
         try:
-            if request.POST.get("action") == "claim":
-                services.application_claim(actor=request.user, application=application, expected_version=expected)
+            if request.POST.get("action") in ("claim", "assign"):
+                assignee = None
+                if request.POST.get("action") == "assign":
+                    assignee = get_user_model().objects.filter(pk=_int_or_none(request.POST.get("assignee"))).first()
+                    if assignee is None or not can(assignee, "onestop.decide", application):
+                        raise ValidationError(_("Choose an officer of the department of this step."))
+                services.application_claim(actor=request.user, application=application, expected_version=expected,
+                                           assignee=assignee)
             else:
                 services.application_decide(actor=request.user, application=application,
                                             action=request.POST.get("action", ""),
@@ -275,10 +289,16 @@ def review(request, reference: str):
         "may_decide": can(request.user, "onestop.decide", application)
         and application.status in (Status.SUBMITTED, Status.IN_REVIEW),
         "step": formdef.text((application.current_step or {}).get("title")),
+        "days_left": selectors.working_days_left(application),
+        "days_overdue": -(selectors.working_days_left(application) or 0),
+        "officers": get_user_model().objects.filter(
+            staff_roles__department__code=application.current_department, is_active=True).distinct(),
     }, status=409 if error and "while you had it open" in error else (400 if error else 200))
 
 
 @require_GET
 def figures(request):
     """Public: how each service performs (no personal data), as Shanghai's 一网通办 publishes."""
-    return render(request, "onestop/figures.html", {"rows": selectors.service_figures()})
+    rows = selectors.service_figures()
+    return render(request, "onestop/figures.html", {
+        "rows": rows, "chart_data": {"applications_per_month": selectors.months_chart(rows)}})

@@ -30,6 +30,14 @@
       yAxis: { type: "value", minInterval: 1 },
       series: [{ type: "bar", data: d.counts }],
     }),
+    applications_per_month: (d) => ({
+      tooltip: { trigger: "axis" },
+      legend: { bottom: 0, type: "scroll" },
+      grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
+      xAxis: { type: "category", data: d.months },
+      yAxis: { type: "value", minInterval: 1 },
+      series: d.series.map((s) => ({ type: "line", name: s.name, data: s.data })),
+    }),
     space_by_park_and_use: (d) => ({
       tooltip: { trigger: "axis" },
       legend: { bottom: 0 },
