@@ -231,6 +231,9 @@ def application_submit(*, actor: User, application: Application, consent: bool) 
     application.version += 1
     application.save()
     _record(application, actor=actor, action="submit" if before == Status.DRAFT else "resubmit", before=before)
+    if application.prefill_consent:  # the applicant agreed that these known details be reused
+        audit_record(actor=actor, action="onestop.application.consent", target=application,
+                     changes={"reused_fields": application.prefill_consent})
     if before == Status.DRAFT:
         _tell_applicant(application, "submitted")
     return application

@@ -58,6 +58,7 @@ def service(request, code: str):
         "service": svc, "definition": definition, "failed": failed, "replies": replies, "admin_of": admin_of,
         "eligibility": [(q, formdef.text(q["question"])) for q in definition.get("eligibility", [])],
         "materials": [formdef.text(m) for m in definition.get("materials", [])],
+        "guidance": formdef.text(definition.get("guidance")),
         "steps": [formdef.text(s["title"]) for s in definition.get("steps", [])],
     }, status=400 if failed else 200)
 
