@@ -38,6 +38,7 @@ setup: $(VENV)/.installed node_modules/.installed locale/.compiled ## Install Py
 migrate: setup ## Create or update the database (SQLite under var/ unless DATABASE_URL is set) and OIDC keys
 	$(MANAGE) migrate --verbosity 0
 	$(MANAGE) oidc_keys --ensure --verbosity 0 > /dev/null
+	$(MANAGE) pass_keys --ensure --verbosity 0 > /dev/null
 
 demo: migrate ## Load the demo park once (skipped when already loaded)
 	$(MANAGE) load_demo_park

@@ -29,5 +29,6 @@ urlpatterns += i18n_patterns(
     path("", include("hetao.accounts.urls")),
     path("", include("hetao.community.urls")),
     path("", include("hetao.onestop.urls")),
+    path("", include("hetao.passes.urls")),
     path("", include("hetao.registry.urls")),
 )

@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from hetao.onestop.api import router as onestop_router
+from hetao.passes.api import router as passes_router
 from hetao.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -61,3 +62,4 @@ def http_error(request, exc: HttpError):
 
 api.add_router("/", registry_router)
 api.add_router("/", onestop_router)
+api.add_router("/", passes_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hetao.accounts",
     "hetao.community",
     "hetao.onestop",
+    "hetao.passes",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/jsqr", NODE_MODULES / "jsqr" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -285,3 +287,9 @@ OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"], OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEYS_
     HETAO_OIDC_KEY_DIR)
 HETAO_SITE_HOST = env("HETAO_SITE_HOST", default="127.0.0.1:8000")
 HETAO_FIELD_ENCRYPTION_KEYS = env.list("HETAO_FIELD_ENCRYPTION_KEYS", default=[])
+
+# ── One code: park passes ───────────────────────────────────────────────────────────────────────────
+HETAO_ZONE = env("HETAO_ZONE", default="hetao")
+HETAO_PASS_KEY_DIR = Path(env("HETAO_PASS_KEY_DIR", default=str(VAR_DIR / "keys" / "passes")))
+HETAO_PASS_KEY_LIFETIME_DAYS = env.int("HETAO_PASS_KEY_LIFETIME_DAYS", default=60)
+HETAO_PASS_CODE_SECONDS = 60

@@ -41,5 +41,8 @@ class Command(BaseCommand):
             from hetao.onestop.demo import load_demo_applications
 
             load_demo_applications()
+            from hetao.passes.demo import load_demo_passes
+
+            load_demo_passes()
         self.stdout.write(self.style.SUCCESS(
             f"Loaded the demo park at scale {scale} in {time.monotonic() - started:.1f} s."))

@@ -38,6 +38,14 @@
       yAxis: { type: "value", minInterval: 1 },
       series: d.series.map((s) => ({ type: "line", name: s.name, data: s.data })),
     }),
+    entries_per_day: (d) => ({
+      tooltip: { trigger: "axis" },
+      legend: { bottom: 0 },
+      grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
+      xAxis: { type: "category", data: d.days },
+      yAxis: { type: "value", minInterval: 1 },
+      series: d.series.map((s) => ({ type: "bar", stack: "entries", name: s.name, data: s.data })),
+    }),
     space_by_park_and_use: (d) => ({
       tooltip: { trigger: "axis" },
       legend: { bottom: 0 },

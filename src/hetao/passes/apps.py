@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PassesConfig(AppConfig):
+    name = "hetao.passes"
+    label = "passes"
+    verbose_name = _("One code (park passes)")
+
+    def ready(self):
+        from . import permissions, signals  # noqa: F401

@@ -1,0 +1,17 @@
+from hetao.accounts.permissions import in_department, rule
+
+
+@rule("passes.scan")
+def _scan(actor, access_point) -> bool:
+    """Gate and facility staff scan at any access point."""
+    return in_department(actor, "facilities_security")
+
+
+@rule("passes.view_log")
+def _view_log(actor, obj) -> bool:
+    return in_department(actor, "facilities_security", "data")
+
+
+@rule("passes.invite_visitor")
+def _invite(actor, access_point) -> bool:
+    return actor.memberships.exists() or actor.staff_roles.exists() or actor.is_superuser
