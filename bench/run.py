@@ -61,6 +61,8 @@ def main() -> int:
            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{db}"), "PYTHONPATH": str(ROOT / "src")}
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True)
+    subprocess.run([*manage, "pass_keys", "--ensure", "--verbosity", "0"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
     started = time.monotonic()
     subprocess.run([*manage, "load_demo_park", "--scale", str(args.scale)], env=env, check=True)
     print(f"seeding (or finding) the demo park at scale {args.scale}: {time.monotonic() - started:.1f} s")
@@ -109,6 +111,13 @@ def main() -> int:
             times = timed(base + path, args.requests)
             p50, p95 = percentile(times, 50), percentile(times, 95)
             print(f"{label:<26}{p50:>9.1f}{p95:>9.1f}{p50 / b50:>11.1f}{p95 / b95:>11.1f}")
+        from bench.passes_bench import checkpoint_latency, offline_rates
+
+        c50, c95 = checkpoint_latency(base, args.requests)
+        print(f"{'checkpoint API (scan)':<26}{c50:>9.1f}{c95:>9.1f}{c50 / b50:>11.1f}{c95 / b95:>11.1f}")
+        verify_rate, raw_rate = offline_rates()
+        print(f"\npark codes, one core: offline verifier {verify_rate:,.0f}/s; raw Ed25519 verify "
+              f"(cryptography) {raw_rate:,.0f}/s; ratio {verify_rate / raw_rate:.2f}")
     finally:
         server.terminate()
         server.wait()
