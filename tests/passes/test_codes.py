@@ -86,8 +86,8 @@ def test_offline_verifier_every_reason(member_user, key_dir):
 
 
 def sign_with(private, kid: str, claims: dict) -> str:
-    from cwt import COSE, COSEKey
     from cryptography.hazmat.primitives import serialization
+    from cwt import COSE, COSEKey
 
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
