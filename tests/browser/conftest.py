@@ -35,3 +35,14 @@ def page(browser):
     yield page
     context.close()
     assert errors == [], f"JavaScript or CSP errors on the page: {errors}"
+
+
+def signed_in(browser, live_server, user, *, locale="en-GB", **options):
+    """A browser context already signed in as `user` (session cookie from Django's test client)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale=locale, **options)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return context, context.new_page()

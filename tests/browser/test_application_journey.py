@@ -8,20 +8,16 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client
 
 from hetao.onestop.models import Application, Status
+from tests.browser.conftest import signed_in
 from tests.conftest import staff_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def signed_in(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="zh-HK", accept_downloads=True)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    page = context.new_page()
+def signed_in_zh(browser, live_server, user):
+    context, page = signed_in(browser, live_server, user, locale="zh-HK", accept_downloads=True)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return context, page, errors
@@ -37,7 +33,7 @@ def test_apply_return_amend_approve_letter(live_server, demo_park, browser):
                                                      last_name="Chan", mobile="+85291234567",
                                                      preferred_language="zh-hant")
     first_officer, second_officer = staff_in("talent1", "talent_services"), staff_in("talent2", "talent_services")
-    context, page, errors = signed_in(browser, live_server, applicant)
+    context, page, errors = signed_in_zh(browser, live_server, applicant)
 
     # Eligibility, then the first page; leave and come back.
     page.goto(f"{live_server.url}/zh-hant/services/hk-researcher-facilitation/")
@@ -68,7 +64,7 @@ def test_apply_return_amend_approve_letter(live_server, demo_park, browser):
     assert receipt.value.path().read_bytes().startswith(b"%PDF")
 
     # The first officer returns it for changes.
-    _c1, officer_page, officer_errors = signed_in(browser, live_server, first_officer)
+    _c1, officer_page, officer_errors = signed_in_zh(browser, live_server, first_officer)
     officer_page.goto(f"{live_server.url}/zh-hant/work/")
     assert reference in officer_page.locator("main").inner_text()
     officer_page.goto(f"{live_server.url}/zh-hant/work/{reference}/")
@@ -94,7 +90,7 @@ def test_apply_return_amend_approve_letter(live_server, demo_park, browser):
     page.wait_for_url("**/applications/done/**")
 
     # A second officer approves.
-    _c2, second_page, second_errors = signed_in(browser, live_server, second_officer)
+    _c2, second_page, second_errors = signed_in_zh(browser, live_server, second_officer)
     second_page.goto(f"{live_server.url}/zh-hant/work/{reference}/")
     second_page.fill("#comment", "已批准。")
     second_page.click("#decision-form button[value=approve]")

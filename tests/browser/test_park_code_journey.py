@@ -5,22 +5,16 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from hetao.passes import keys, services
 from hetao.passes.models import AccessPoint, AccessRule
 from hetao.registry.models import Park
+from tests.browser.conftest import signed_in
 from tests.conftest import staff_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def signed_in(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="en-GB", viewport={"width": 420, "height": 900})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    return context, context.new_page()
 
 
 def test_show_code_scan_revoke_scan(live_server, demo_park, browser, settings, tmp_path):
@@ -35,14 +29,14 @@ def test_show_code_scan_revoke_scan(live_server, demo_park, browser, settings, t
                                                   last_name="Lam")
     guard = staff_in("guard", "facilities_security")
 
-    member_context, member_page = signed_in(browser, live_server, member)
+    member_context, member_page = signed_in(browser, live_server, member, viewport={"width": 420, "height": 900})
     member_page.goto(f"{live_server.url}/en/code/")
     assert member_page.locator("img.park-code").get_attribute("src").startswith("data:image/svg+xml")
     member_page.click("details summary >> nth=0")
     code = member_page.locator("#code-text").inner_text()
     assert code.startswith("HT1:")
 
-    guard_context, guard_page = signed_in(browser, live_server, guard)
+    guard_context, guard_page = signed_in(browser, live_server, guard, viewport={"width": 420, "height": 900})
     guard_page.goto(f"{live_server.url}/en/gate/")
     guard_page.select_option("#access_point", "browser-gate")
     guard_page.fill("#code", code)
