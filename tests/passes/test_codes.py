@@ -204,3 +204,21 @@ def test_trust_list_and_jwks_are_public(client):
     trust = client.get("/api/v1/passes/trust-list").json()
     assert trust["zone"] == "hetao" and trust["keys"][0]["crv"] == "Ed25519"
     assert client.get("/api/v1/passes/jwks").json()["keys"] == trust["keys"]
+
+
+def test_a_scan_costs_the_same_queries_however_many_holders_are_revoked(member_user, gate):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        text, _exp = services.code_for(member_user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert services.scan(access_point=gate, text=text).ok
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for n in range(30):
+        user = get_user_model().objects.create_user(f"r{n}", f"r{n}@example.org", "pw-r-123456")
+        services.holder_revoke(user=user, actor=None, reason="test")
+    assert queries() == before

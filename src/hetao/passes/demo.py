@@ -6,17 +6,14 @@ from django.utils import timezone
 
 from hetao.accounts.models import Department, User
 from hetao.community.models import Announcement, Event, InterestGroup
+from hetao.core.db import save_clean
 from hetao.registry.models import Organisation, Park
 
 from .models import AccessPoint, AccessRule
 
 
 def _make(model, **fields):
-    """Save through full_clean(), so the Traditional Chinese names are derived as everywhere else."""
-    obj = model(**fields)
-    obj.full_clean()
-    obj.save()
-    return obj
+    return save_clean(model(**fields))
 
 
 def load_demo_passes() -> None:

@@ -14,6 +14,7 @@ from functools import cache
 from django.db import transaction
 
 from hetao.core.chinese import romanise_name, to_traditional
+from hetao.core.db import save_clean
 from hetao.core.validators import USCC_ALPHABET, orcid_check_digit, uscc_check_character
 
 from . import demo_facts as facts
@@ -186,11 +187,6 @@ class DemoPark:
 
     # ── helpers ──────────────────────────────────────────────────────────────
 
-    def save(self, obj):
-        obj.full_clean()
-        obj.save()
-        return obj
-
     def uscc(self) -> str:
         body = "914403" + "04" + "".join(self.rng.choice(USCC_ALPHABET) for _ in range(9))
         return body + uscc_check_character(body)
@@ -214,16 +210,16 @@ class DemoPark:
     # ── the real zone ────────────────────────────────────────────────────────
 
     def load_zone(self) -> None:
-        zone = self.save(Zone(**facts.ZONE))
+        zone = save_clean(Zone(**facts.ZONE))
         for park in facts.PARKS:
-            self.parks[park["code"]] = self.save(Park(zone=zone, **park))
+            self.parks[park["code"]] = save_clean(Park(zone=zone, **park))
         for port in facts.PORTS:
-            self.save(Port(zone=zone, **port))
+            save_clean(Port(zone=zone, **port))
         for code, en, zh, principal in facts.KEY_DIRECTIONS:
-            self.directions[code] = self.save(KeyDirection(code=code, name_en=en, name_zh_hans=zh,
+            self.directions[code] = save_clean(KeyDirection(code=code, name_en=en, name_zh_hans=zh,
                                                            is_principal=principal))
         for code, en, zh in facts.PROFESSIONAL_PARKS:
-            self.professional_parks[code] = self.save(
+            self.professional_parks[code] = save_clean(
                 ProfessionalPark(park=self.parks["shenzhen"], code=code, name_en=en, name_zh_hans=zh))
 
     def add_org(self, *, slug, kind, name_en, name_zh_hans="", aliases=(), directions=(), origin="mainland",
@@ -231,7 +227,7 @@ class DemoPark:
         org = Organisation(slug=slug, kind=kind, name_en=name_en, name_zh_hans=name_zh_hans,
                            aliases="\n".join(aliases), origin=origin, description_en=description,
                            park=self.parks.get(park), parent=parent, **extra)
-        self.save(org)
+        save_clean(org)
         if directions:
             org.key_directions.set([self.directions[d] for d in directions])
         self.orgs[slug] = org
@@ -360,7 +356,7 @@ class DemoPark:
         pp_name_zh = professional_park.name_zh_hans if professional_park else park.name_zh_hans
         research = sum(a for a, _use in unit_areas)
         public = max(50, research // 10)
-        building = self.save(Building(
+        building = save_clean(Building(
             park=park, professional_park=professional_park, code=code,
             name_en=f"{pp_name_en} Building {letter}{(number - 1) // 24 or ''}",
             name_zh_hans=f"{pp_name_zh}{letter}{(number - 1) // 24 or ''}栋",
@@ -445,8 +441,8 @@ class DemoPark:
     def load_named_people(self) -> None:
         fallback = next(o for o in self.in_park_orgs if o.origin == "hong_kong" and o.kind == "enterprise")
         for en, zh, region, org_slug, role, public_role in facts.PEOPLE:
-            person = self.save(Person(name_en=en, name_zh_hans=zh, region=region, public_role=public_role))
-            self.save(Affiliation(person=person, organisation=self.orgs.get(org_slug, fallback), role=role,
+            person = save_clean(Person(name_en=en, name_zh_hans=zh, region=region, public_role=public_role))
+            save_clean(Affiliation(person=person, organisation=self.orgs.get(org_slug, fallback), role=role,
                                   start_date=datetime.date(2019, 1, 1)))
 
     def project(self, *, lead: Organisation, direction: str, hk_key: bool) -> Project:
