@@ -13,7 +13,7 @@ SCALE ?= 10
 
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: help setup run test test-pg test-browser bench lint format messages makemessages demo migrate clean
+.PHONY: help setup run serve test test-pg test-browser bench lint format messages makemessages demo migrate clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ run: demo ## Set everything up and serve the demo park at http://127.0.0.1:8000 
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+serve: setup ## Run as in production on PostgreSQL and Redis: gunicorn workers, task worker, scheduler (docs/deploy.md)
+	$(PY) -m hetao.ops.serve
+
 lint: setup ## ruff and the migrations check
 	$(VENV)/bin/ruff check src tests examples tools bench
 	$(MANAGE) makemigrations --check --dry-run --verbosity 1
@@ -65,8 +68,8 @@ test-pg: setup ## The whole suite on PostgreSQL (PG_URL, default the local serve
 test-browser: setup ## Browser tests in headless Chromium (/usr/bin/chromium)
 	$(VENV)/bin/pytest -m browser -q
 
-bench: setup ## Seed at --scale $(SCALE) and print p50/p95 latencies beside a trivial view
-	$(PY) bench/run.py --scale $(SCALE)
+bench: setup ## Time each page beside a trivial view: SQLite and PostgreSQL, scale 1 and SCALE=10, throughput (BENCH_ARGS=--help)
+	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 
 makemessages: setup ## Extract translatable strings into locale/*/LC_MESSAGES/django.po
 	$(MANAGE) makemessages --locale zh_Hans --locale zh_Hant --no-obsolete --no-location --ignore .venv --ignore node_modules --ignore var

@@ -65,6 +65,46 @@ def demo_park(transactional_db):
         demo.load_demo_park(scale=1)
 
 
+def record_sign_in(client, user, methods=("password", "mfa")) -> None:
+    """Write into `client`'s session how it signed in, as allauth records it (see hetao.accounts.staffauth)."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+    from allauth.account.internal.userkit import user_id_to_str
+
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": method, "at": time.time(), **({"type": "totp"} if method == "mfa" else {})} for method in methods]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
+
+
+def password_only_login(client, user) -> None:
+    """A session signed in with a password and nothing else: what the old admin sign-in made."""
+    client.force_login(user)
+    record_sign_in(client, user, ("password",))  # replaces the complete sign-in force_login recorded
+
+
+@pytest.fixture(autouse=True)
+def force_login_is_a_complete_sign_in(monkeypatch):
+    """`client.force_login(user)` stands for a complete sign-in — password and second factor — because staff
+    pages serve only sessions that used a second factor (StaffMustUseMfaMiddleware). A test of a weaker
+    session says so: `password_only_login(client, user)`, or a real POST to the sign-in page."""
+    import functools
+
+    from django.test import Client
+
+    original = Client.force_login
+
+    @functools.wraps(original)
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        record_sign_in(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate-limit counters live in the cache; each test starts with none."""

@@ -13,7 +13,8 @@ PROD_ENV = {
     "DATABASE_URL": "sqlite:////tmp/hetao-prod-check.sqlite3",
     "HETAO_ALLOWED_HOSTS": "park.example.org",
     "HETAO_FIELD_ENCRYPTION_KEYS": "8mDhKcA8sS7fq0u6a9u0Zk3i5Jx1X1r8tq4kqv0YpFQ=",
-    "HETAO_SITE_HOST": "park.example.org",
+    "HETAO_PUBLIC_BASE_URL": "https://park.example.org",
+    "HETAO_CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 

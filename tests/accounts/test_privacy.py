@@ -170,3 +170,175 @@ def test_carrying_out_twice_does_nothing_more(mei):
     deletion_carry_out(actor=head, request=request)
     deletion_carry_out(actor=head, request=request)
     assert AuditEvent.objects.filter(action="privacy.account_deleted").count() == 1
+
+
+# ── A user who has one of everything ─────────────────────────────────────────────────────────────────
+
+FULL_EMAIL, FIRST, LAST, MOBILE, IP = "meixiu.everything@example.org", "Meixiu", "Chanwong", "+85291234568", "203.0.113.77"
+FULL_CARD = f"Y419370({hkid_check_digit('Y', '419370')})"
+MARKERS = (FULL_EMAIL, FIRST, LAST, MOBILE, FULL_CARD, "419370", IP)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def rows_mentioning(markers) -> list[str]:
+    """Every stored row (of the apps that hold people's data) in which one of the markers occurs."""
+    from django.apps import apps
+
+    found = []
+    for label in ("accounts", "account", "mfa", "socialaccount", "usersessions", "oauth2_provider", "audit",
+                  "community", "onestop", "passes", "sessions", "admin"):
+        for model in apps.get_app_config(label).get_models():
+            for row in model.objects.all().values():
+                text = " ".join(str(v) for v in row.values())
+                found += [f"{model._meta.label}:{row.get('id')} {m}" for m in markers if m in text]
+    return found
+
+
+@pytest.fixture
+def everything(client, django_capture_on_commit_callbacks):
+    """A member with an application in every state, documents, codes, places, tokens, sessions and more."""
+    import datetime
+    import io
+
+    from allauth.account.models import EmailAddress
+    from allauth.usersessions.models import UserSession
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
+    from oauth2_provider.models import Application as Client
+
+    from hetao.accounts.models import Invitation, JoinRequest, KnownDevice
+    from hetao.community import services as community
+    from hetao.community.models import Event, InterestGroup
+    from hetao.onestop import services as onestop
+    from hetao.onestop.models import Service
+    from hetao.passes import services as passes
+    from hetao.passes.models import AccessPoint, AccessRule, VisitorPass
+    from hetao.registry.models import Park
+    from tests.conftest import with_mfa
+
+    call_command("import_services", stdout=io.StringIO())
+    user = User.objects.create_user("everything", FULL_EMAIL, "pw-everything-1", first_name=FIRST, last_name=LAST,
+                                    mobile=MOBILE)
+    with_mfa(user)
+    EmailAddress.objects.create(user=user, email=FULL_EMAIL, verified=True, primary=True)
+    KnownDevice.objects.create(user=user, fingerprint="f" * 64, user_agent="Firefox")
+    client.force_login(user)
+    session_key = client.session.session_key
+    UserSession.objects.create(user=user, session_key=session_key, ip=IP, user_agent="Firefox")
+    services.identity_document_add(actor=user, kind="hkid", number=FULL_CARD)
+    Notification.objects.create(user=user, kind="event", title=f"Hello {FIRST}")
+    # Organisations: the admin of one (so the kehuitong filing can be made), a request to join another,
+    # an invitation to the same email from a third.
+    home, other = Organisation.objects.get(slug="hkust-sz-hk-institute"), Organisation.objects.get(slug="hkust")
+    Membership.objects.create(user=user, organisation=home, role="admin")
+    services.join_request_create(actor=user, organisation=other)
+    Invitation.objects.create(organisation=other, email=FULL_EMAIL.upper(),
+                              expires_at=timezone.now() + datetime.timedelta(days=7))
+    # Community: the only place at an event (someone waits for it) and a group.
+    start = timezone.now() + datetime.timedelta(days=10)
+    event = Event.objects.create(title_en="Forum", starts_at=start, ends_at=start + datetime.timedelta(hours=2),
+                                 location="Hall", capacity=1)
+    community.event_register(actor=user, event=event)
+    waiting = User.objects.create_user("waiting", "waiting@example.org", "pw-waiting-12")
+    community.event_register(actor=waiting, event=event)
+    group = InterestGroup.objects.first() or InterestGroup.objects.create(slug="quantum", title_en="Quantum")
+    community.group_join(actor=user, group=group)
+    # Park code (revoked once), a rule for this person, a visitor invited.
+    point = AccessPoint(code="privacy-gate", kind="gate", park=Park.objects.get(code="shenzhen"), name_en="Gate")
+    point.full_clean()
+    point.save()
+    passes.holder_revoke(user=user, actor=user, reason="lost phone")
+    AccessRule.objects.create(access_point=point, grant="person", user=user)
+    VisitorPass.objects.create(host=user, guest_name="Guest", guest_email="guest@example.org", access_point=point,
+                               valid_from=start, valid_until=start + datetime.timedelta(hours=2))
+    # OpenID Connect: a client this account registered, and a grant and tokens at another.
+    own_client = Client.objects.create(name="Mine", client_id="mine", user=user, client_type="public",
+                                       authorization_grant_type="authorization-code", redirect_uris="https://x.test/")
+    partner = Client.objects.create(name="Partner", client_id="partner", client_type="public",
+                                    authorization_grant_type="authorization-code", redirect_uris="https://p.test/")
+    later = timezone.now() + datetime.timedelta(hours=1)
+    Grant.objects.create(user=user, application=partner, code="g1", expires=later, redirect_uri="https://p.test/")
+    id_token = IDToken.objects.create(user=user, application=partner, expires=later)
+    access = AccessToken.objects.create(user=user, application=partner, token="a1", expires=later, id_token=id_token)
+    RefreshToken.objects.create(user=user, application=partner, token="r1", access_token=access)
+    # Applications: a draft, a decided one with a rating, a submitted one with a document from the locker.
+    draft = onestop.application_start(actor=user, service=Service.objects.get(code="hk-researcher-facilitation"))
+    onestop.application_save_page(actor=user, application=draft, page_answers={"hkid": FULL_CARD})
+    venue = onestop.application_start(actor=user, service=Service.objects.get(code="venue-booking"))
+    onestop.application_save_page(actor=user, application=venue, page_answers={
+        "title": "Quantum forum", "date": "2026-12-12", "guests": "80", "catering": "no"})
+    venue = onestop.application_submit(actor=user, application=venue, consent=True)
+    onestop.application_decide(actor=staff_in("fac", "facilities_security"), application=venue, action="approve")
+    onestop.rating_give(actor=user, application=venue, score=4, comment=f"Thanks, {FIRST}")
+    filing = onestop.application_start(actor=user, service=Service.objects.get(code="kehuitong-filing"),
+                                       organisation=home)
+    onestop.application_save_page(actor=user, application=filing, page_answers={
+        "org_name": home.name_en, "org_registered_in": "hong_kong", "project": "Quantum sensing",
+        "amount": {"amount": "1000", "currency": "HKD"}, "payer": "HKU", "expected": "2026-12-20"},
+        files={"grant_letter": (SimpleUploadedFile("grant.pdf", PDF), None)})
+    filing = onestop.application_submit(actor=user, application=filing, consent=True)
+    loose = onestop.document_store(actor=user, upload=SimpleUploadedFile("cv.pdf", PDF), label="My CV")
+    return {"user": user, "session_key": session_key, "draft": draft, "kept": [venue, filing], "loose": loose,
+            "waiting": waiting, "event": event, "group": group, "own_client": own_client}
+
+
+def test_deleting_a_user_who_has_one_of_everything(everything, django_capture_on_commit_callbacks):
+    from allauth.mfa.models import Authenticator
+    from django.contrib.sessions.models import Session
+    from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
+
+    from hetao.accounts.models import IdentityDocument, JoinRequest, KnownDevice
+    from hetao.community.models import Registration
+    from hetao.onestop.models import Application, StoredDocument, Transition
+    from hetao.passes.models import AccessRule, PassHolder, VisitorPass
+
+    user = everything["user"]
+    user_id, pseudonym = user.pk, f"user:{user.pk}"
+    attached = StoredDocument.objects.get(owner=user, label="grant_letter")
+    loose = everything["loose"]
+    assert loose.file.storage.exists(loose.file.name) and rows_mentioning(MARKERS)  # the markers were stored
+    request = deletion_request(actor=user, reason=f"I am {FIRST} {LAST}")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deletion_carry_out(actor=staff_in("dh", "data", "head"), request=request)
+
+    # The account and everything that was its alone are gone.
+    assert not User.objects.filter(pk=user_id).exists()
+    for model in (Authenticator, KnownDevice, IdentityDocument, Membership, JoinRequest, Notification,
+                  Registration, PassHolder, AccessRule, VisitorPass, Grant, AccessToken, RefreshToken, IDToken):
+        assert not model.objects.filter(**{"host_id" if model is VisitorPass else "user_id": user_id}).exists(), model
+    assert not Session.objects.filter(session_key=everything["session_key"]).exists()
+    assert not Application.objects.filter(pk=everything["draft"].pk).exists()
+    assert not StoredDocument.objects.filter(pk=loose.pk).exists()
+    assert not loose.file.storage.exists(loose.file.name)
+    assert not everything["group"].members.filter(pk=user_id).exists()
+    # The freed place went to the waiting list; the client a partner relies on stays, without an owner.
+    assert Registration.objects.get(user=everything["waiting"], event=everything["event"]).status == "confirmed"
+    everything["own_client"].refresh_from_db()
+    assert everything["own_client"].user_id is None
+
+    # The submitted applications stay, with their history and document, under the pseudonym.
+    kept = list(Application.objects.filter(pk__in=[a.pk for a in everything["kept"]]))
+    assert len(kept) == 2
+    stand_in = kept[0].applicant
+    assert {a.applicant_id for a in kept} == {stand_in.pk} and stand_in.username == pseudonym
+    assert not stand_in.is_active and not stand_in.has_usable_password() and stand_in.email == ""
+    assert not stand_in.emailaddress_set.exists() and not stand_in.authenticator_set.exists()
+    filing = next(a for a in kept if a.service.code == "kehuitong-filing")
+    assert filing.data["project"] == "Quantum sensing" and filing.data["amount"]["currency"] == "HKD"
+    assert filing.data["contact_email"] is None and filing.data["contact_name"] is None
+    assert filing.data["grant_letter"]["document"] == attached.pk
+    attached.refresh_from_db()
+    assert attached.owner == stand_in and attached.file.storage.exists(attached.file.name)
+    venue = next(a for a in kept if a.service.code == "venue-booking")
+    assert venue.status == "approved" and venue.rating.score == 4 and venue.rating.comment == ""
+    assert Transition.objects.filter(application__in=kept).count() >= 3
+
+    # The audit trail stays, pseudonymous; nothing anywhere names the person.
+    assert AuditEvent.objects.filter(actor_label=pseudonym).count() >= 5
+    assert AuditEvent.objects.filter(action="privacy.account_deleted", changes__applications_kept=2).exists()
+    request.refresh_from_db()
+    assert request.reason == "" and request.pseudonym == pseudonym
+    assert rows_mentioning(MARKERS) == []

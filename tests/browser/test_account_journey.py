@@ -39,6 +39,7 @@ def test_sign_up_verify_totp_invitation_and_sso(live_server, demo_park, page, se
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = tmp_path
     settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": live_server.url}
+    settings.HETAO_PUBLIC_BASE_URL = live_server.url  # emailed links start from the park's public address
 
     # 1. Sign up in Traditional Chinese.
     page.goto(f"{live_server.url}/zh-hant/accounts/signup/")
@@ -54,7 +55,7 @@ def test_sign_up_verify_totp_invitation_and_sso(live_server, demo_park, page, se
 
     # 2. Verify the email address with the link from the mail written by the file backend.
     mail = "".join(p.read_text() for p in tmp_path.iterdir())
-    link = re.search(r"http://[^\s]+/accounts/confirm-email/[^\s]+/", mail).group(0)
+    link = re.search(rf"{live_server.url}/zh-hant/accounts/confirm-email/[^\s]+/", mail).group(0)
     page.goto(link)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/zh-hant/account/")

@@ -119,3 +119,70 @@ def test_write_needs_csrf_token(member_user):
     csrf_client.force_login(member_user)
     assert post(csrf_client, "/api/v1/organisations", NEW_ORG).status_code in (401, 403)
     assert Unit.objects.exists() and KeyDirection.objects.exists()
+
+
+# ── Paging, ids and nulls are bounded in one place (hetao.api.schemas) ───────────────────────────────
+
+LISTS = ["/api/v1/organisations", "/api/v1/people", "/api/v1/projects", "/api/v1/patents", "/api/v1/spaces",
+         "/api/v1/services", "/api/v1/applications"]
+
+
+@pytest.mark.parametrize("path", LISTS)
+@pytest.mark.parametrize("query", [{"page": 10**12}, {"page": 2**63}, {"page": 10**30}, {"page": 0},
+                                   {"page_size": 101}, {"page_size": 0}, {"page": "1e3"}])
+def test_every_list_refuses_paging_out_of_bounds_with_a_message(client, member_user, path, query):
+    client.force_login(member_user)
+    response = client.get(path, query)
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["detail"] and [e for e in body["errors"] if set(query) & set(map(str, e["loc"]))]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_every_list_pages_the_same_way(client, member_user, path):
+    client.force_login(member_user)
+    body = client.get(path, {"page": 1000000, "page_size": 100}).json()
+    assert body["items"] == [] and isinstance(body["count"], int)
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    (f"/api/v1/people/{2**63 - 1}", 404), (f"/api/v1/people/{2**63}", 422), (f"/api/v1/people/{10**40}", 422),
+    (f"/api/v1/spaces/{2**64}", 422), ("/api/v1/spaces/0", 404),
+    ("/api/v1/patents?year=0", 422), (f"/api/v1/patents?year={10**20}", 422), ("/api/v1/patents?year=9999", 200),
+    ("/api/v1/organisations/a%00b", 422), ("/api/v1/organisations?q=a%00b", 400),
+])
+def test_ids_and_numbers_beyond_the_database_are_refused_not_a_500(client, path, status):
+    response = client.get(path)
+    assert response.status_code == status, response.content
+    assert response.json()
+
+
+def test_a_null_where_the_model_refuses_one_is_a_422_naming_the_field(staff_client):
+    before = Organisation.objects.get(slug="hkust")
+    for field in ("name_zh_hans", "name_en", "uscc", "website", "aliases"):
+        response = staff_client.patch("/api/v1/organisations/hkust", json.dumps({field: None}),
+                                      content_type="application/json")
+        assert response.status_code == 422, (field, response.content)
+        assert [e for e in response.json()["errors"] if field in e["loc"]], field
+    assert Organisation.objects.get(slug="hkust").name_zh_hans == before.name_zh_hans
+    response = post(staff_client, "/api/v1/organisations", {**NEW_ORG, "name_zh_hant": None})
+    assert response.status_code == 422 and not Organisation.objects.filter(slug="new-lab").exists()
+    # Where the model allows NULL, so does the schema: a project without an end date.
+    data = {"code": "HT-NULL-1", "title_en": "Open-ended", "lead_organisation": "hkust", "key_direction": "quantum",
+            "start_date": "2026-01-01", "end_date": None}
+    assert post(staff_client, "/api/v1/projects", data).status_code == 201
+
+
+def test_the_openapi_document_says_which_fields_may_be_null():
+    from hetao.api.api import api
+
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    patch = schemas["OrganisationPatch"]["properties"]
+    assert patch["name_zh_hans"]["type"] == "string" and "anyOf" not in patch["name_zh_hans"]
+    assert "default" not in patch["name_zh_hans"] and not schemas["OrganisationPatch"].get("required")
+    assert {"type": "null"} in schemas["ProjectIn"]["properties"]["end_date"]["anyOf"]
+
+
+def test_staff_lease_for_a_unit_number_beyond_the_database_is_a_422(staff_client):
+    data = {"unit": 2**64, "organisation": "hkust", "start_date": "2026-01-01", "end_date": "2027-01-01"}
+    assert post(staff_client, "/api/v1/leases", data).status_code == 422

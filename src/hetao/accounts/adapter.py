@@ -1,20 +1,26 @@
 """allauth adapters: the preferred language at sign-in, and audited sign-ins."""
 
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.urls import reverse
 from django.utils import translation
 
+from hetao.accounts.permissions import can
+from hetao.core import links
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
-        """After sign-in, continue in the language the user chose once (stored on the account)."""
+        """After sign-in (when no `?next=` says where to go: allauth follows that first), officers land on their
+        work queue and everyone else on their account page, in the language they chose once (on the account)."""
         url = super().get_login_redirect_url(request)
-        language = getattr(request.user, "preferred_language", "")
-        if language and url == reverse("accounts:home"):
-            with translation.override(language):
-                return reverse("accounts:home")
-        return url
+        if url != reverse("accounts:home"):
+            return url
+        target = "onestop:queue" if can(request.user, "onestop.work_queue") else "accounts:home"
+        with translation.override(getattr(request.user, "preferred_language", "") or translation.get_language()):
+            return reverse(target)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -22,6 +28,57 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def get_client_ip(self, request):
+        """Rate limits and session lists use the park's one answer (trusted proxy headers only)."""
+        from django.core.exceptions import PermissionDenied
+
+        from hetao.core.clientip import client_ip
+
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+    # ── Email: links from the one public address, in the recipient's language, greeting with the site's name ──
+
+    def send_mail(self, template_prefix, email, context):
+        from hetao.core.links import PublicSite
+
+        with translation.override(recipient_language(email)):
+            context = {**context, "current_site": PublicSite(), "site_url": links.absolute_url("/")}
+            for name, value in list(context.items()):  # links built from a request or in the page's language
+                if name.endswith("_url") and isinstance(value, str) and value.startswith(("http://", "https://")):
+                    bits = urlsplit(value)
+                    context[name] = links.absolute_url(bits.path + (f"?{bits.query}" if bits.query else ""))
+            super().send_mail(template_prefix, email, context)
+
+    def format_email_subject(self, subject):
+        return links.subject_prefix() + str(subject)
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return links.absolute_url("account_confirm_email", key=emailconfirmation.key)
+
+    def get_reset_password_from_key_url(self, key):
+        uidb36, _dash, token = key.partition("-")
+        return links.absolute_url("account_reset_password_from_key", uidb36=uidb36, key=token)
+
+    def send_account_already_exists_mail(self, email):
+        self.send_mail("account/email/account_already_exists", email, {
+            "email": email, "signup_url": links.absolute_url("account_signup"),
+            "password_reset_url": links.absolute_url("account_reset_password")})
+
+
+def recipient_language(email: str) -> str:
+    """The language of the account that owns `email`; the page's language for an address nobody owns yet."""
+    from allauth.account.models import EmailAddress
+
+    from .models import User
+
+    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    user = address.user if address else User.objects.filter(email__iexact=email).first()
+    language = getattr(user, "preferred_language", "")
+    return language or translation.get_language() or "en"
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

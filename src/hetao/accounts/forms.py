@@ -9,17 +9,26 @@ from hetao.registry.models import Region
 from .models import IdentityDocument, MembershipRole
 
 
+def name_fields_in_order() -> list[str]:
+    """A Chinese name is written family name first (陳小明): on Chinese pages the form asks for it in that order."""
+    return ["last_name", "first_name"] if (get_language() or "").startswith("zh") else ["first_name", "last_name"]
+
+
 class SignupExtraForm(forms.Form):
     """Extra sign-up fields (allauth calls `signup()` after creating the user)."""
 
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
-    mobile = forms.CharField(label=_("Mobile number (optional)"), max_length=20, required=False,
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False,
                              help_text=_("With country code: +86, +852 or +853."))
 
     def clean_mobile(self):
         value = self.cleaned_data["mobile"].strip()
         return normalise_mobile(value) if value else ""
+
+    @property
+    def field_order(self) -> list[str]:  # read by allauth's SignupForm, which this form is the base of
+        return ["email", "password1", "password2", *name_fields_in_order(), "mobile"]
 
     def signup(self, request, user):
         user.first_name = self.cleaned_data["first_name"]
@@ -36,6 +45,10 @@ class ProfileForm(forms.Form):
                              help_text=_("With country code: +86, +852 or +853."))
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
 
+    @property
+    def field_order(self) -> list[str]:
+        return [*name_fields_in_order(), "mobile", "preferred_language"]
+
     def clean_mobile(self):
         value = self.cleaned_data["mobile"].strip()
         return normalise_mobile(value) if value else ""
@@ -47,13 +60,8 @@ class InvitationForm(forms.Form):
 
 
 class JoinRequestForm(forms.Form):
-    message = forms.CharField(label=_("Message to the organisation (optional)"), required=False, max_length=1000,
+    message = forms.CharField(label=_("Message to the organisation"), required=False, max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class PersonClaimForm(forms.Form):
-    person = forms.IntegerField(label=_("Registry person number"), min_value=1,
-                                help_text=_("The number in the address of your page in the people directory."))
 
 
 class IdentityDocumentForm(forms.Form):
@@ -70,5 +78,5 @@ class RevealForm(forms.Form):
 
 
 class NewPersonForm(forms.Form):
-    name_zh = forms.CharField(label=_("Name in Chinese (optional)"), max_length=100, required=False)
+    name_zh = forms.CharField(label=_("Name in Chinese"), max_length=100, required=False)
     region = forms.ChoiceField(label=_("Where you are from"), choices=Region.choices)

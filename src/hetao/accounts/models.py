@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hetao.core.names import display_name
 from hetao.core.trilingual import NamedModel
 from hetao.core.validators import validate_mobile
 
@@ -29,7 +30,20 @@ class User(AbstractUser):
         verbose_name_plural = _("accounts")
 
     def __str__(self) -> str:
+        return self.display_name
+
+    def get_full_name(self) -> str:
+        """Family name first and unspaced for a Chinese name (陳小明), given name first otherwise (Ka Yan Chan)."""
+        return display_name(self.last_name, self.first_name)
+
+    @property
+    def display_name(self) -> str:
+        """The name shown on pages, emails and messages (allauth's ACCOUNT_USER_DISPLAY); the email without one."""
         return self.get_full_name() or self.email or self.username
+
+
+def user_display(user) -> str:
+    return user.display_name
 
 
 class PersonClaim(models.Model):
@@ -174,6 +188,8 @@ class KnownDevice(models.Model):
     last_seen = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("known device")
+        verbose_name_plural = _("known devices")
         constraints = [models.UniqueConstraint(fields=["user", "fingerprint"], name="known_device_unique")]
 
     @staticmethod
@@ -190,6 +206,8 @@ class ClientPolicy(models.Model):
     allowed_scopes = models.CharField(_("allowed scopes"), max_length=255, default="openid profile email",
                                       help_text=_("Space-separated, from: openid profile email organisations."))
     contact_email = models.EmailField(_("contact email"), blank=True)
+    # A disabled client is refused at every endpoint (hetao.accounts.oidc.client_allowed); its tokens are revoked.
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("client policy")

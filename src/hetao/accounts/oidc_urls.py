@@ -1,6 +1,7 @@
 """The OpenID Connect provider's endpoints. Discovery sits at the site root, so the issuer is the site
 itself; the rest lives under /oidc/. Only what partner systems need is exposed: no device flow, no
-self-service client registration (staff register clients in the back office)."""
+self-service client registration (staff of the data department register clients on the partner-systems
+page, hetao.accounts.client_views)."""
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -8,11 +9,12 @@ from django.urls import path, re_path
 from oauth2_provider import views
 from oauth2_provider.urls import metadata_urlpatterns
 
+from .oidc import DiscoveryView
+
 app_name = "oauth2_provider"
 
 urlpatterns = [
-    re_path(r"^\.well-known/openid-configuration/?$", views.ConnectDiscoveryInfoView.as_view(),
-            name="oidc-connect-discovery-info"),
+    re_path(r"^\.well-known/openid-configuration/?$", DiscoveryView.as_view(), name="oidc-connect-discovery-info"),
     *metadata_urlpatterns,
     # The consent form's answer redirects to the partner's registered redirect URI; CSP's form-action also
     # governs that redirect, so this one page may send forms on to partner origins.

@@ -1,38 +1,13 @@
-"""One place that answers "may this actor do this to this object?" — every view and endpoint asks here.
+"""Rules of one account: organisations, members, staff roles, OIDC clients, security log, identity documents,
+privacy — and the staff-role helpers other apps' rules build on (`in_department`, `is_org_admin`).
 
-Rules are small functions registered by action name. Later parts of the platform add their own actions
-with `@rule("...")`. An unknown action is always denied.
+The registry itself lives in `hetao.core.permissions`; `can`, `require` and `rule` are re-exported here for
+callers that predate it.
 """
 
-from collections.abc import Callable
-
-from django.core.exceptions import PermissionDenied
-
-Rule = Callable[..., bool]
-RULES: dict[str, Rule] = {}
+from hetao.core.permissions import RULES, can, require, rule
 
 __all__ = ["RULES", "can", "in_department", "is_org_admin", "is_org_member", "require", "rule"]
-
-
-def rule(action: str) -> Callable[[Rule], Rule]:
-    def register(function: Rule) -> Rule:
-        RULES[action] = function
-        return function
-
-    return register
-
-
-def can(actor, action: str, obj=None) -> bool:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return False
-    if action not in RULES:
-        return False
-    return bool(RULES[action](actor, obj))
-
-
-def require(actor, action: str, obj=None) -> None:
-    if not can(actor, action, obj):
-        raise PermissionDenied(action)
 
 
 def in_department(actor, *codes: str, head: bool = False) -> bool:

@@ -1,22 +1,36 @@
 """A user's own data: export (JSON and readable HTML) and deletion.
 
-Deletion removes personal data and keeps what the law and the audit trail need: audit events stay, with
-the account's pseudonymous id (`user:<id>`) and no name, email or document number; decisions and money
-records of later parts of the platform keep pointing to that id.
+Deletion removes the account and its personal data, and keeps what the office and the audit trail must keep,
+under the pseudonym `user:<id>` (never a name, email, mobile or document number):
+
+- applications that were submitted (they have a reference): they move to a stand-in record named by the
+  pseudonym, which can never sign in, with the answers that identify the applicant removed (contact details,
+  identity numbers, what was filled in from the account); the documents attached to them stay with them;
+- audit events, with the pseudonym as actor and target and no IP address.
+
+Everything else goes: drafts, the other documents in the locker (and their files), identity documents,
+email addresses, second factors, sessions, known devices, OpenID Connect grants and tokens, memberships,
+join requests and invitations, event registrations (a freed place goes to the waiting list), group
+memberships, notifications, park codes and access rules. OIDC clients the account registered stay, ownerless.
 """
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hetao.audit.service import audit_record
 
-from .models import DeletionRequest, User
+from .models import DeletionRequest, Invitation, User
 from .permissions import require
 from .tasks import send_account_email
 
 KEPT_AFTER_DELETION = [
-    "Audit events (sign-ins, decisions, document reveals) with the pseudonymous id user:<id>, no name or email.",
-    "Records of decisions and payments made by or for the account, pointing to the pseudonymous id.",
+    _("Audit events (sign-ins, decisions, document reveals) with the pseudonymous id user:<id>, no name, email "
+      "or IP address."),
+    _("Applications you submitted, with their history, decisions and attached documents, under the pseudonymous "
+      "id: your name, contact details and identity numbers are removed from them. Drafts are deleted."),
 ]
 
 
@@ -66,11 +80,73 @@ def deletion_carry_out(*, actor: User, request: DeletionRequest) -> None:
     # Organisations this account was the only admin of are named in the trail, for staff to follow up.
     orphaned = [m.organisation.slug for m in user.memberships.filter(role="admin").select_related("organisation")
                 if not m.organisation.memberships.filter(role="admin").exclude(user=user).exists()]
+    kept = _keep_records_under_pseudonym(user, request.pseudonym or f"user:{user.pk}")
+    _end_what_the_account_holds(user)
     audit_record(actor=actor, action="privacy.account_deleted", target=user,
-                 changes={"organisations_left_without_admin": orphaned})
+                 changes={"organisations_left_without_admin": orphaned, "applications_kept": kept})
+    _forget_addresses(user)
     email, language = user.email, user.preferred_language
     transaction.on_commit(lambda: send_account_email.enqueue(to=email, template="account_deleted", context={},
                                                              language=language))
     request.status, request.done_at, request.done_by = DeletionRequest.Status.DONE, timezone.now(), actor
-    request.save(update_fields=["status", "done_at", "done_by"])
-    user.delete()  # cascades: emails, memberships, documents, devices, notifications, sessions, MFA
+    request.reason = ""  # the user's own words may name them
+    request.save(update_fields=["status", "done_at", "done_by", "reason"])
+    user.delete()  # cascades to every row that belongs to the account alone
+
+
+def _keep_records_under_pseudonym(user: User, pseudonym: str) -> int:
+    """Submitted applications (and their documents) move to a stand-in that cannot sign in; drafts go."""
+    from hetao.onestop.formdef import personal_field_ids
+    from hetao.onestop.models import Application, Rating, StoredDocument
+
+    applications = Application.objects.filter(applicant=user).select_related("service_version")
+    drafts = [a.pk for a in applications if a.reference is None]
+    Application.objects.filter(pk__in=drafts).delete()
+    kept = list(applications.exclude(pk__in=drafts))
+    documents = set()
+    for application in kept:
+        personal = personal_field_ids(application.definition)
+        documents |= {v["document"] for v in application.data.values() if isinstance(v, dict) and "document" in v}
+        application.data = {k: None if k in personal else v for k, v in application.data.items()}
+        application.prefill_consent = []
+        application.save(update_fields=["data", "prefill_consent"])
+    Rating.objects.filter(application__in=kept).update(comment="")
+    # The locker's other files are removed from storage once the deletion has committed.
+    files = [d.file.name for d in user.stored_documents.exclude(pk__in=documents) if d.file]
+    storage = StoredDocument._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    if kept:
+        stand_in = User.objects.create(username=pseudonym, password=make_password(None), is_active=False,
+                                       preferred_language=user.preferred_language)
+        Application.objects.filter(pk__in=[a.pk for a in kept]).update(applicant=stand_in)
+        StoredDocument.objects.filter(owner=user, pk__in=documents).update(owner=stand_in)
+    return len(kept)
+
+
+def _end_what_the_account_holds(user: User) -> None:
+    """What deleting the row would not do well by cascade: places on events, sessions, OIDC clients."""
+    from allauth.usersessions.models import UserSession
+    from oauth2_provider.models import get_application_model
+
+    from hetao.community.models import Registration
+    from hetao.community.services import event_cancel
+    from hetao.passes.models import AccessRule
+
+    for registration in user.event_registrations.exclude(status=Registration.Status.CANCELLED):
+        event_cancel(actor=user, registration=registration)  # the next on the waiting list gets the place
+    for session in UserSession.objects.filter(user=user):
+        session.end()  # from the session store too, not only allauth's list
+    get_application_model().objects.filter(user=user).update(user=None)  # a partner's client stays
+    # Before the cascade: removing a person's rule revokes their codes, which must find the holder still there
+    # (inside the cascade the revocation would create a new holder for the account being deleted).
+    for rule in AccessRule.objects.filter(user=user):
+        rule.delete()
+    Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
+
+
+def _forget_addresses(user: User) -> None:
+    """The trail keeps what happened, not where from: an IP address identifies a person."""
+    from hetao.audit.models import AuditEvent
+
+    about = Q(actor=user) | Q(target_type="accounts.user", target_id=str(user.pk))
+    AuditEvent.objects.filter(about).exclude(ip_address=None).update(ip_address=None)

@@ -7,15 +7,14 @@ audit record, and sends email after commit through a task.
 import datetime
 import re
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hetao.audit.service import audit_record
 from hetao.core.crypto import blind_index, decrypt, encrypt
+from hetao.core.links import absolute_url
 from hetao.core.validators import (
     normalise_hkid,
     validate_hkid,
@@ -24,6 +23,7 @@ from hetao.core.validators import (
     validate_residence_permit,
 )
 
+from .adapter import recipient_language
 from .models import IdentityDocument, Invitation, JoinRequest, Membership, MembershipRole, PersonClaim, User
 from .permissions import require
 from .tasks import send_account_email
@@ -47,10 +47,6 @@ __all__ = [
 INVITATION_DAYS = 14
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.HETAO_SITE_HOST}{path}"
-
-
 def _email_after_commit(*, to: str, template: str, context: dict, language: str) -> None:
     transaction.on_commit(lambda: send_account_email.enqueue(to=to, template=template, context=context,
                                                              language=language))
@@ -68,12 +64,12 @@ def invitation_create(*, actor: User, organisation, email: str, role: str = Memb
     invitation.save()
     audit_record(actor=actor, action="accounts.invitation.create", target=invitation,
                  changes={"organisation": organisation.slug, "role": role})
-    language = translation.get_language() or "en"
+    language = recipient_language(email)  # an existing account's language, else the inviter's page language
     with translation.override(language):
-        url = _absolute(reverse("accounts:invitation", kwargs={"token": invitation.token}))
-    _email_after_commit(to=email, template="invitation", language=language, context={
-        "organisation": organisation.name, "url": url, "expires": invitation.expires_at.date().isoformat(),
-        "role": str(invitation.get_role_display())})
+        _email_after_commit(to=email, template="invitation", language=language, context={
+            "organisation": organisation.name, "expires": invitation.expires_at.date().isoformat(),
+            "url": absolute_url("accounts:invitation", token=invitation.token),
+            "role": str(invitation.get_role_display())})
     return invitation
 
 
@@ -108,8 +104,10 @@ def join_request_create(*, actor: User, organisation, message: str = "") -> Join
         raise ValidationError(_("You have already asked to join this organisation."), code="join_duplicate") from exc
     audit_record(actor=actor, action="accounts.join_request.create", target=request)
     for admin in User.objects.filter(memberships__organisation=organisation, memberships__role="admin"):
-        _email_after_commit(to=admin.email, template="join_request", language=admin.preferred_language,
-                            context={"organisation": organisation.name_en, "user": str(actor)})
+        with translation.override(admin.preferred_language):
+            _email_after_commit(to=admin.email, template="join_request", language=admin.preferred_language,
+                                context={"organisation": organisation.name, "user": actor.display_name,
+                                         "url": absolute_url("accounts:members", slug=organisation.slug)})
     return request
 
 

@@ -8,13 +8,10 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from hetao.audit.service import audit_record
+from hetao.core.clientip import client_ip  # the one answer (trusted proxy headers only)
 
 from .models import KnownDevice, User
 from .tasks import send_account_email
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 @receiver(user_logged_in)
@@ -61,6 +58,15 @@ for signal, action in [
     (password_reset, "security.password_reset"),
 ]:
     signal.connect(_audit_user_event(action), weak=False, dispatch_uid=action)
+
+
+@receiver(authenticator_added, dispatch_uid="hetao.mfa_enrolment")
+def on_authenticator_added(sender, request=None, user=None, authenticator=None, **kwargs):
+    """Setting up a second factor proves it for this session (see staffauth.record_enrolment)."""
+    if authenticator is not None and user is not None:
+        from .staffauth import record_enrolment
+
+        record_enrolment(request, user, authenticator)
 
 
 @receiver(email_confirmed)

@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hetao.core.params import int_param
 from hetao.registry.models import Organisation, Person
 
 from . import services
@@ -17,7 +19,6 @@ from .forms import (
     InvitationForm,
     JoinRequestForm,
     NewPersonForm,
-    PersonClaimForm,
     ProfileForm,
     RevealForm,
 )
@@ -33,16 +34,40 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+CLAIM_RESULTS = 10
+
+
+def _people_to_claim(q: str):
+    """Registry people matching `q` (any script, alias or romanisation) not yet linked to an account; None
+    before anything worth searching for was typed."""
+    from hetao.registry import selectors
+
+    q = q.strip()[:100]
+    if len(q) < 2:
+        return None
+    return list(selectors.person_list(q=q).filter(account__isnull=True)[:CLAIM_RESULTS])
+
+
+@login_required
+@require_GET
+def person_search(request):
+    """Results for "find yourself in the registry" (htmx fragment; the home page renders the same without JS)."""
+    q = request.GET.get("q", "")
+    return render(request, "accounts/person_search_results.html", {"person_query": q,
+                                                                   "people": _people_to_claim(q)})
+
+
 @login_required
 def home(request):
     user = request.user
+    q = request.GET.get("q", "") if not user.person_id else ""
     return render(request, "accounts/home.html", {
+        "person_query": q, "people": _people_to_claim(q),
         "memberships": user.memberships.select_related("organisation").order_by("organisation__name_en"),
         "claims": user.person_claims.select_related("person").order_by("-created_at")[:5],
         "join_requests": user.join_requests.select_related("organisation").filter(status="pending"),
         "invitations": Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True)
         .select_related("organisation"),
-        "claim_form": PersonClaimForm(),
         "new_person_form": NewPersonForm(),
     })
 
@@ -68,20 +93,14 @@ def profile(request):
 @login_required
 @require_POST
 def claim_person(request):
-    form = PersonClaimForm(request.POST)
-    if form.is_valid():
-        person = Person.objects.filter(pk=form.cleaned_data["person"]).first()
-        if person is None:
-            messages.error(request, _("There is no person with that number in the registry."))
-        else:
-            try:
-                services.person_claim_create(actor=request.user, person=person)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("Thank you. Park staff will confirm that this record is you."))
+    """"This is me" on a search result: a claim that park staff confirm (services.person_claim_create)."""
+    person = get_object_or_404(Person, pk=int_param(request.POST, "person", minimum=1))
+    try:
+        services.person_claim_create(actor=request.user, person=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, _("Enter the number of your record in the people directory."))
+        messages.success(request, _("Thank you. Park staff will confirm that this record is you."))
     return redirect("accounts:home")
 
 
@@ -197,7 +216,7 @@ def set_language(request):
 def documents(request):
     form = IdentityDocumentForm(request.POST or None)
     if request.method == "POST" and request.POST.get("delete"):
-        document = get_object_or_404(IdentityDocument, pk=request.POST["delete"], user=request.user)
+        document = get_object_or_404(IdentityDocument, pk=int_param(request.POST, "delete"), user=request.user)
         services.identity_document_delete(actor=request.user, document=document)
         messages.success(request, _("The document was removed."))
         return redirect("accounts:documents")
@@ -246,6 +265,39 @@ def privacy(request):
         "kept": KEPT_AFTER_DELETION, "pending": request.user.deletion_requests.filter(status="pending").first()})
 
 
+# Labels of the export's keys in the readable (HTML) copy; the JSON copy keeps the keys.
+EXPORT_LABELS = {
+    "account": gettext_lazy("Account"), "id": gettext_lazy("Account number"), "email": gettext_lazy("Email address"),
+    "first_name": gettext_lazy("Given name"), "last_name": gettext_lazy("Family name"),
+    "mobile": gettext_lazy("Mobile number"), "preferred_language": gettext_lazy("Preferred language"),
+    "date_joined": gettext_lazy("Joined"), "registry_person": gettext_lazy("Registry person"),
+    "email_addresses": gettext_lazy("Email addresses"), "verified": gettext_lazy("Verified"),
+    "primary": gettext_lazy("Primary"), "memberships": gettext_lazy("My organisations"),
+    "organisation": gettext_lazy("Organisation"), "role": gettext_lazy("Role"), "joined": gettext_lazy("Joined"),
+    "identity_documents": gettext_lazy("Identity documents"), "kind": gettext_lazy("Kind"),
+    "country": gettext_lazy("Issuing country"), "number": gettext_lazy("Number"), "added": gettext_lazy("Added"),
+    "two_factor_methods": gettext_lazy("Two-factor authentication"), "known_devices": gettext_lazy("Known devices"),
+    "browser": gettext_lazy("Browser"), "first_seen": gettext_lazy("First seen"),
+    "notifications": gettext_lazy("Notifications"), "title": gettext_lazy("Title"), "body": gettext_lazy("Message"),
+    "at": gettext_lazy("Time"), "event_registrations": gettext_lazy("Event registrations"),
+    "event": gettext_lazy("Event"), "status": gettext_lazy("Status"),
+    "interest_groups": gettext_lazy("Interest groups"), "security_events": gettext_lazy("Security events"),
+    "action": gettext_lazy("Action"),
+    "ip": gettext_lazy("IP address"),
+}
+
+
+def _readable(value):
+    """The export with its keys labelled in the page's language and yes/no for flags (for the HTML copy)."""
+    if isinstance(value, dict):
+        return {str(EXPORT_LABELS.get(key, key)): _readable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_readable(item) for item in value]
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
 @login_required
 @require_GET
 def privacy_export(request, fmt: str):
@@ -260,7 +312,7 @@ def privacy_export(request, fmt: str):
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="hetao-my-data.json"'
     else:
-        response = render(request, "accounts/privacy_export.html", {"data": data})
+        response = render(request, "accounts/privacy_export.html", {"data": _readable(data)})
         response["Content-Disposition"] = 'attachment; filename="hetao-my-data.html"'
     response["Cache-Control"] = "no-store"
     return response

@@ -2,7 +2,6 @@
 
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from hetao.accounts.models import User
 from hetao.accounts.permissions import require
 from hetao.audit.service import audit_record
+from hetao.core.links import language_neutral
 
 from .models import Announcement, Audience, EmailPreference, Event, InterestGroup, Notification, Registration
 from .tasks import email_notification
@@ -27,14 +27,6 @@ __all__ = [
 ]
 
 
-def language_neutral(url: str) -> str:
-    """'/en/events/5/' → '/events/5/': the park redirects it to each reader's own language."""
-    for code, _name in settings.LANGUAGES:
-        if url.startswith(f"/{code}/"):
-            return url[len(code) + 1:]
-    return url
-
-
 def notify(*, users: Iterable[User], kind: str, render: Callable[[], tuple[str, str]], url: str = "") -> int:
     """Put a notification in each user's inbox, written in that user's language, and email it after commit.
 
@@ -42,7 +34,7 @@ def notify(*, users: Iterable[User], kind: str, render: Callable[[], tuple[str, 
     """
     by_language: dict[str, tuple[str, str]] = {}
     rows = []
-    url = language_neutral(url)
+    url = language_neutral(url)  # the inbox opens it in the reader's language; emails add the reader's prefix
     for user in users:
         language = user.preferred_language or "en"
         if language not in by_language:

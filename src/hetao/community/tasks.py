@@ -1,7 +1,9 @@
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.utils import translation
 from django_tasks import task
+
+from hetao.core import links
 
 
 @task()
@@ -16,9 +18,12 @@ def email_notification(*, notification_ids: list[int]) -> int:
     for note in notifications:
         if (note.user_id, note.kind) in off or not note.user.email or not note.user.is_active:
             continue
-        body = note.body + (f"\n\n{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.HETAO_SITE_HOST}{note.url}"
-                            if note.url else "")
-        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + note.title, body, None, [note.user.email])
+        # The title and body were written in the user's language; the link and the name around them follow it.
+        with translation.override(note.user.preferred_language or "en"):
+            body = note.body + (f"\n\n{links.absolute_url(note.url)}" if note.url else "")
+            body += f"\n\n— {links.site_name()}\n{links.absolute_url('/')}\n"
+            subject = links.subject_prefix() + note.title
+        send_mail(subject, body, None, [note.user.email])
         sent += 1
     return sent
 

@@ -2,7 +2,9 @@
 
 A translatable field `name` is three columns: `name_en`, `name_zh_hans`, `name_zh_hant`. When an editor
 fills only one Chinese script, `fill_chinese_scripts()` derives the other with OpenCC; reading `obj.name`
-gives the text in the active language, falling back to the other script and then to English.
+gives the text in the active language, falling back to the other script and then to English. Templates show
+such a field with `{% trilingual obj "name" %}` (hetao.core.templatetags.trilingual), which marks a fallback
+with its `lang` attribute so that screen readers and fonts treat it as the language it is.
 """
 
 from django.db import models
@@ -20,12 +22,22 @@ def active_suffix() -> str:
     return LANGUAGE_SUFFIXES.get((get_language() or "en").lower(), "en")
 
 
-def localised(obj, field: str, suffix: str | None = None) -> str:
-    for candidate in FALLBACKS[suffix or active_suffix()]:
+# BCP 47 tags of the three columns, for the `lang` attribute of text shown in another language than the page's.
+LANGUAGE_TAGS = {"en": "en", "zh_hans": "zh-Hans", "zh_hant": "zh-Hant"}
+
+
+def localised_with_language(obj, field: str, suffix: str | None = None) -> tuple[str, str]:
+    """(text, column suffix it came from): the text in `suffix` (default: the active language) or its fallback."""
+    wanted = suffix or active_suffix()
+    for candidate in FALLBACKS[wanted]:
         value = getattr(obj, f"{field}_{candidate}", "")
         if value:
-            return value
-    return ""
+            return value, candidate
+    return "", wanted
+
+
+def localised(obj, field: str, suffix: str | None = None) -> str:
+    return localised_with_language(obj, field, suffix)[0]
 
 
 def fill_chinese_scripts(obj, field: str) -> None:

@@ -1,23 +1,25 @@
 """One network on the API: the catalogue (public) and the signed-in user's own applications.
 
 The API uses the same form engine and services as the pages, so it rejects exactly what the form rejects,
-with the same messages (422, by field)."""
+with the same messages (422, by field): answers are cleaned in `services.application_save_page` by
+`formdef.clean_answers`, whatever the channel."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 from ninja.security import SessionAuth
 
 from hetao.accounts.permissions import require
+from hetao.api.schemas import Key, Pagination, PathId, Reference
 from hetao.core.trilingual import localised
 from hetao.registry.models import Organisation
 
-from . import formdef, selectors, services
-from .models import Application, Service
+from . import selectors, services
+from .models import Application, Category, Service
 
 router = Router(tags=["services"])
 session = SessionAuth()
@@ -96,13 +98,15 @@ class SubmitIn(Schema):
 
 
 @router.get("/services", response=list[ServiceOut])
-def list_services(request, q: str = "", category: str = ""):
-    return selectors.catalogue(q=q, category=category)
+@paginate(Pagination)
+def list_services(request, q: str = "", category: Category | None = None):
+    return selectors.catalogue(q=q, category=category or "")
 
 
 @router.get("/services/{code}", response=ServiceDetail)
-def get_service(request, code: str):
-    return get_object_or_404(Service.objects.select_related("current_version"), code=code, published=True)
+def get_service(request, code: Key):
+    return get_object_or_404(Service.objects.select_related("current_version"), code=code, published=True,
+                             current_version__isnull=False)
 
 
 def _mine(request, pk: int) -> Application:
@@ -112,9 +116,18 @@ def _mine(request, pk: int) -> Application:
     return application
 
 
+def _readable(request, application: Application) -> Application:
+    try:
+        require(request.user, "onestop.view", application)
+    except PermissionDenied as exc:
+        raise Http404 from exc  # do not reveal that it exists
+    return application
+
+
 @router.get("/applications", response=list[ApplicationOut], auth=session)
+@paginate(Pagination)
 def list_applications(request):
-    return list(selectors.my_applications(request.user)[:200])
+    return selectors.my_applications(request.user)
 
 
 @router.post("/applications", response={201: ApplicationOut}, auth=session)
@@ -124,34 +137,34 @@ def start_application(request, payload: StartIn):
     return Status(201, services.application_start(actor=request.user, service=service, organisation=organisation))
 
 
+# By number (`/applications/42`: drafts have no reference yet) and by reference (`/applications/HT-2026-000001`):
+# each path matches only its own shape (a `reference` converter), so the two never meet; anything else under
+# /api/v1/ is a JSON 404. Both read only what the caller may see, else 404.
+@router.get("/applications/{int:pk}", response=ApplicationOut, auth=session)
+def get_application_by_id(request, pk: PathId):
+    """An application by its number: your own (drafts too), or one your department works on."""
+    return _readable(request, get_object_or_404(
+        Application.objects.select_related("service_version__service"), pk=pk))
+
+
 @router.patch("/applications/{int:pk}", response=ApplicationOut, auth=session)
-def save_answers(request, pk: int, payload: AnswersIn):
-    """Save answers to a draft; each is checked like the form checks it (files are uploaded in the browser)."""
+def save_answers(request, pk: PathId, payload: AnswersIn):
+    """Save answers to your draft, by field id. Each is cleaned exactly as the form cleans it (the same
+    `formdef.clean_answers`) and only cleaned values are stored; answers to fields that a condition hides
+    are dropped. A wrong JSON type, a bad value or an unknown field is a 422 with messages by field.
+    Files are uploaded on the application's page (a file answer may be sent back unchanged)."""
     application = _mine(request, pk)
-    merged = {**application.data, **payload.answers}
-    errors = {name: messages for name, messages in formdef.validate_all(application.definition, merged).items()
-              if name.split("__")[0] in payload.answers}
-    unknown = set(payload.answers) - {f["id"] for p in application.definition["pages"] for f in p["fields"]}
-    if unknown:
-        errors["__all__"] = [_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}]
-    if errors:
-        raise ValidationError(errors)
-    file_fields = {f["id"] for p in application.definition["pages"] for f in p["fields"] if f["type"] == "file"}
-    answers = {k: v for k, v in payload.answers.items() if k not in file_fields}
-    return services.application_save_page(actor=request.user, application=application, page_answers=answers)
+    return services.application_save_page(actor=request.user, application=application, page_answers=payload.answers)
 
 
 @router.post("/applications/{int:pk}/submit", response=ApplicationOut, auth=session)
-def submit_application(request, pk: int, payload: SubmitIn):
+def submit_application(request, pk: PathId, payload: SubmitIn):
     application = _mine(request, pk)
     return services.application_submit(actor=request.user, application=application, consent=payload.consent)
 
 
-@router.get("/applications/{reference}", response=ApplicationOut, auth=session)
-def get_application(request, reference: str):
-    application = get_object_or_404(Application, reference=reference)
-    try:
-        require(request.user, "onestop.view", application)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    return application
+@router.get("/applications/{reference:reference}", response=ApplicationOut, auth=session)
+def get_application(request, reference: Reference):
+    """An application by its reference (given at submission)."""
+    return _readable(request, get_object_or_404(
+        Application.objects.select_related("service_version__service"), reference=reference))

@@ -1,4 +1,8 @@
-"""A few applications in every state, so queues, timelines and service figures have something to show."""
+"""A few applications in every state, so queues, timelines and service figures have something to show.
+
+The applicant reads Traditional Chinese: officers write to her in Traditional Chinese (Hong Kong wording) with the
+English after it, as the office does for cross-boundary applicants; she writes her own comments in Chinese.
+"""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -33,17 +37,25 @@ def load_demo_applications() -> None:
     talent = User.objects.get(email="talent.officer@example.org")
     approved = _venue(applicant, "Quantum computing forum")
     services.application_decide(actor=facilities, application=approved, action="approve",
-                                comment="Hall B is booked for you.")
-    services.rating_give(actor=applicant, application=approved, score=5, comment="Quick and clear.")
+                                comment="已為你預留B廳。Hall B is booked for you.")
+    services.rating_give(actor=applicant, application=approved, score=5, comment="快捷清晰，謝謝！")
     rejected = _venue(applicant, "Weekend party")
     services.application_decide(actor=facilities, application=rejected, action="reject",
-                                comment="Venues are for research and industry events.")
+                                comment="場地只供科研及產業活動使用。Venues are for research and industry events.")
     services.rating_give(actor=applicant, application=rejected, score=3)
     returned = _facilitation(applicant)
     services.application_decide(actor=talent, application=returned, action="return",
-                                comment="Please attach your institution's letter in the next version.")
+                                comment="請在下一個版本附上所屬機構的信函。"
+                                        "Please attach your institution's letter in the next version.")
     _venue(applicant, "Embodied intelligence meetup")  # waits in the facilities queue
     draft = services.application_start(actor=applicant, service=Service.objects.get(code="talent-apartment"))
     services.application_save_page(actor=applicant, application=draft, page_answers={"employer": "HKUST institute"})
     licence = SimpleUploadedFile("business-licence.pdf", PDF)
     services.document_store(actor=applicant, upload=licence, label="Business licence")
+
+
+def clear_demo_applications() -> None:
+    """For `load_demo_park --reset`: the demo applicant's applications (they protect her account)."""
+    from .models import Application
+
+    Application.objects.filter(applicant__email="applicant@example.org").delete()

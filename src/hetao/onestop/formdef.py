@@ -197,7 +197,7 @@ class PageForm(forms.Form):
                           if is_shown(f, answers) or (f.get("show_if") or {}).get("field") in on_page]
         for spec in self.specs:
             if spec["type"] == "group":
-                count = self.rows.get(spec["id"], max(1, len(answers.get(spec["id"]) or [])))
+                count = self.rows.get(spec["id"], max(1, _saved_rows(answers.get(spec["id"]))))
                 for n in range(min(count, spec.get("max_items", MAX_GROUP_ITEMS))):
                     for sub in spec.get("fields", []):
                         # Row fields are checked in clean(): an untouched extra row is simply left out.
@@ -220,11 +220,13 @@ class PageForm(forms.Form):
             fid = spec["id"]
             if spec["type"] == "group":
                 for n in range(self.rows.get(fid, 1)):
-                    names = {sub["id"]: f"{fid}__{n}__{sub['id']}" for sub in spec.get("fields", [])}
-                    if any(cleaned.get(name) not in (None, "", []) for name in names.values()):
+                    row = {sub["id"]: _answer(sub, f"{fid}__{n}__{sub['id']}", cleaned)
+                           for sub in spec.get("fields", [])}
+                    if any(value not in EMPTY for value in row.values()):
                         for sub in spec.get("fields", []):
-                            if sub.get("required") and cleaned.get(names[sub["id"]]) in (None, "", []):
-                                self.add_error(names[sub["id"]], _("This field is required."))
+                            if sub.get("required") and row[sub["id"]] in EMPTY:
+                                self.add_error(_first_name(sub, f"{fid}__{n}__{sub['id']}"),
+                                               _("This field is required."))
             if spec["type"] == "date_range":
                 start, end = cleaned.get(f"{fid}__start"), cleaned.get(f"{fid}__end")
                 if start and end and end < start:
@@ -238,29 +240,21 @@ class PageForm(forms.Form):
 
     def answers_from_cleaned(self) -> dict:
         """The page's answers as JSON-ready values (files are resolved by the caller)."""
-        data = self.cleaned_data
-        out: dict = {}
-        for spec in self.specs:
-            fid, kind = spec["id"], spec["type"]
-            if kind == "group":
-                rows = []
-                for n in range(self.rows.get(fid, max(1, len(self.answers.get(fid) or [])))):
-                    row = {sub["id"]: _json(data.get(f"{fid}__{n}__{sub['id']}")) for sub in spec.get("fields", [])}
-                    if any(v not in ("", None, []) for v in row.values()):
-                        rows.append(row)
-                out[fid] = rows
-            elif kind == "money":
-                amount = data.get(f"{fid}__amount")
-                out[fid] = {"amount": str(amount), "currency": data.get(f"{fid}__currency")} if amount is not None \
-                    else None
-            elif kind == "date_range":
-                start, end = data.get(f"{fid}__start"), data.get(f"{fid}__end")
-                out[fid] = {"start": _json(start), "end": _json(end)} if start or end else None
-            elif kind == "file":
-                continue
-            else:
-                out[fid] = _json(data.get(fid))
-        return out
+        return {spec["id"]: _answer(spec, spec["id"], self.cleaned_data, self.rows,
+                                    _saved_rows(self.answers.get(spec["id"])))
+                for spec in self.specs if spec["type"] != "file"}
+
+
+EMPTY = (None, "", [])
+
+
+def _saved_rows(value) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def _first_name(spec: dict, name: str) -> str:
+    """The form field that carries a message about the whole answer (compound answers have several)."""
+    return {"money": f"{name}__amount", "date_range": f"{name}__start"}.get(spec["type"], name)
 
 
 def _json(value):
@@ -271,31 +265,170 @@ def _json(value):
     return value
 
 
+def _answer(spec: dict, name: str, data: dict, rows: dict | None = None, saved_rows: int = 0):
+    """The JSON answer of one spec from a form's cleaned data, where the spec's form fields are named `name…`."""
+    kind = spec["type"]
+    if kind == "group":
+        answer = []
+        for n in range((rows or {}).get(spec["id"], max(1, saved_rows))):
+            row = {sub["id"]: _answer(sub, f"{name}__{n}__{sub['id']}", data) for sub in spec.get("fields", [])}
+            if any(v not in EMPTY for v in row.values()):
+                answer.append(row)
+        return answer
+    if kind == "money":
+        amount = data.get(f"{name}__amount")
+        return {"amount": str(amount), "currency": data.get(f"{name}__currency")} if amount is not None else None
+    if kind == "date_range":
+        start, end = data.get(f"{name}__start"), data.get(f"{name}__end")
+        return {"start": _json(start), "end": _json(end)} if start or end else None
+    return _json(data.get(name))
+
+
+def _form_data(spec: dict, name: str, value, data: dict) -> None:
+    """Put one JSON answer into POST-style form data under the spec's form field names (`name…`)."""
+    kind = spec["type"]
+    if value in EMPTY or kind == "file":
+        return
+    if kind == "money":
+        data[f"{name}__amount"], data[f"{name}__currency"] = value.get("amount"), value.get("currency")
+    elif kind == "date_range":
+        data[f"{name}__start"], data[f"{name}__end"] = value.get("start"), value.get("end")
+    elif kind == "group":
+        subs = {sub["id"]: sub for sub in spec.get("fields", [])}
+        for n, row in enumerate(value):
+            for key, item in row.items():
+                _form_data(subs[key], f"{name}__{n}__{key}", item, data)
+    else:
+        data[name] = value
+
+
 def form_data_from_answers(page: dict, answers: dict) -> dict:
-    """The POST-style data a page form would have been given for these answers (to re-validate them)."""
+    """The POST-style data a page form would have been given for these answers (to re-validate them).
+    An answer of the wrong JSON type (`shape_error`) is left out, as if it had not been given."""
     data: dict = {}
     for spec in page.get("fields", []):
-        fid, kind, value = spec["id"], spec["type"], answers.get(spec["id"])
-        if value in (None, "", []) or kind == "file":
-            continue
-        if kind == "money":
-            data[f"{fid}__amount"], data[f"{fid}__currency"] = value.get("amount"), value.get("currency")
-        elif kind == "date_range":
-            data[f"{fid}__start"], data[f"{fid}__end"] = value.get("start"), value.get("end")
-        elif kind == "group":
-            for n, row in enumerate(value):
-                for key, item in row.items():
-                    data[f"{fid}__{n}__{key}"] = item
-        else:
-            data[fid] = value
+        value = answers.get(spec["id"])
+        if spec["type"] != "file" and shape_error(spec, value) is None:
+            _form_data(spec, spec["id"], value, data)
     return data
+
+
+# ── Answers sent as JSON (the API, the demo, and every save through application_save_page) ───────────
+
+TEXT_TYPES = {"text", "long_text", "date", "choice", "yes_no", "email", "phone", "hkid", "mainland_id", "uscc"}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | str) and not isinstance(value, bool)
+
+
+def shape_error(spec: dict, value) -> str | None:
+    """Why a JSON value cannot be an answer to this field at all (its JSON type), or None. `null` clears any
+    answer. The page form never sees such values (a browser sends strings), so they are refused before it."""
+    kind = spec["type"]
+    if value is None:
+        return None
+    if kind in TEXT_TYPES:
+        ok = isinstance(value, str)
+        message = _("Send this answer as a string.")
+    elif kind == "number":
+        ok = _is_number(value)
+        message = _("Send this answer as a number.")
+    elif kind == "multi_choice":
+        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
+        message = _("Send this answer as a list of the chosen values.")
+    elif kind == "money":
+        ok = (isinstance(value, dict) and set(value) <= {"amount", "currency"}
+              and (value.get("amount") is None or _is_number(value["amount"]))
+              and (value.get("currency") is None or isinstance(value["currency"], str)))
+        message = _("Send this answer as an object with “amount” and “currency”.")
+    elif kind == "date_range":
+        ok = (isinstance(value, dict) and set(value) <= {"start", "end"}
+              and all(item is None or isinstance(item, str) for item in value.values()))
+        message = _("Send this answer as an object with “start” and “end” dates.")
+    elif kind == "group":
+        subs = {sub["id"]: sub for sub in spec.get("fields", [])}
+        limit = spec.get("max_items", MAX_GROUP_ITEMS)
+        ok = (isinstance(value, list) and len(value) <= limit and all(
+            isinstance(row, dict) and set(row) <= set(subs)
+            and all(shape_error(subs[key], item) is None for key, item in row.items()) for row in value))
+        message = _("Send this answer as a list of at most %(count)d rows, each an object of the group’s "
+                    "fields.") % {"count": limit}
+    else:  # a file is uploaded, never sent as JSON
+        ok, message = False, _("Upload files on the application’s page.")
+    return None if ok else message
+
+
+def clean_answers(definition: dict, answers: dict, *, saved: dict | None = None) -> tuple[dict, dict]:
+    """Check answers to some of the form's fields (JSON, by field id) exactly as the page form checks them.
+
+    Returns `(cleaned, errors)`. `cleaned` holds what the page form would store for the fields sent, and only
+    for those shown given the saved answers updated with these: an answer to a field hidden by a condition is
+    dropped. `errors` holds messages by form field name (`budget__amount`, `team__0__name`; unknown fields
+    under `__all__`), for the fields sent only, so a draft can be saved a few answers at a time. A file
+    answer may be sent back unchanged (as read); files themselves are uploaded on the application's page.
+    """
+    saved = saved or {}
+    pages = definition.get("pages", [])
+    specs = {f["id"]: f for page in pages for f in page.get("fields", [])}
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(str(name) for name in answers if name not in specs)
+    if unknown:
+        errors["__all__"] = [_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)}]
+    typed = {}
+    for fid, value in answers.items():
+        if fid not in specs or (specs[fid]["type"] == "file" and value == saved.get(fid)):
+            continue
+        problem = shape_error(specs[fid], value)
+        if problem:
+            errors[fid] = [problem]
+        else:
+            typed[fid] = value
+    merged, cleaned = {**saved, **typed}, {}
+    for page in pages:
+        sent = [f for f in page.get("fields", []) if f["id"] in typed]
+        if not sent:
+            continue
+        rows = {f["id"]: max(1, _saved_rows(merged.get(f["id"]))) for f in page.get("fields", [])
+                if f["type"] == "group"}
+        form = PageForm(page, answers=merged, data=form_data_from_answers({"fields": sent}, typed), rows=rows)
+        form.is_valid()
+        for name, messages in form.errors.items():
+            if name.split("__")[0] in typed or name == "__all__":
+                errors[name] = [str(m) for m in messages]
+        cleaned.update({k: v for k, v in form.answers_from_cleaned().items() if k in typed})
+    return cleaned, errors
+
+
+def without_hidden(definition: dict, answers: dict, *, before: dict | None = None) -> dict:
+    """The answers minus those to fields that their conditions now hide. With `before` (the answers before a
+    save), only the fields that the save hid are left out: an answer filled in ahead of its condition (prefill)
+    stays until the condition is answered. Repeated, since a hidden field may be the condition of another."""
+    specs = [f for page in definition.get("pages", []) for f in page.get("fields", [])]
+    if before is not None:
+        specs = [f for f in specs if is_shown(f, before)]
+    answers = dict(answers)
+    while hidden := [f["id"] for f in specs if f["id"] in answers and not is_shown(f, answers)]:
+        for fid in hidden:
+            del answers[fid]
+    return answers
+
+
+# Answers that identify the applicant: contact details, identity numbers, and what was filled in from the
+# account or its registry person. An account's deletion removes them from the applications the office keeps.
+PERSONAL_TYPES = {"email", "phone", "hkid", "mainland_id"}
+
+
+def personal_field_ids(definition: dict) -> set[str]:
+    return {f["id"] for page in definition.get("pages", []) for f in page.get("fields", [])
+            if f["type"] in PERSONAL_TYPES or str(f.get("prefill", "")).startswith(("user.", "person."))}
 
 
 def validate_all(definition: dict, answers: dict) -> dict[str, list[str]]:
     """Every problem with a complete set of answers, by field name; empty when the application can go."""
     errors: dict[str, list[str]] = {}
     for page in definition.get("pages", []):
-        groups = {f["id"]: max(1, len(answers.get(f["id"]) or [])) for f in page.get("fields", [])
+        groups = {f["id"]: max(1, _saved_rows(answers.get(f["id"]))) for f in page.get("fields", [])
                   if f["type"] == "group"}
         form = PageForm(page, answers=answers, data=form_data_from_answers(page, answers), rows=groups)
         if not form.is_valid():

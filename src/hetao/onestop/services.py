@@ -13,11 +13,13 @@ import re
 import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hetao.accounts.models import User
 from hetao.accounts.permissions import can, require
+from hetao.audit.models import AuditEvent
 from hetao.audit.service import audit_record
 from hetao.community.services import notify
 from hetao.core.workdays import add_working_days
@@ -44,6 +46,7 @@ __all__ = [
     "application_submit",
     "application_withdraw",
     "document_store",
+    "queue_exported",
     "rating_give",
     "service_import",
 ]
@@ -152,18 +155,24 @@ def _own_draft(actor: User, application: Application) -> Application:
 @transaction.atomic
 def application_save_page(*, actor: User, application: Application, page_answers: dict,
                           files: dict | None = None) -> Application:
-    """Save one page's answers into the draft (autosave and "continue"). Files go to the locker first."""
+    """Save answers into the draft (autosave, "continue", the API). Every channel's answers are cleaned here,
+    exactly as the page form cleans them (formdef.clean_answers): only cleaned values are stored, answers to
+    fields hidden by a condition are dropped. Files go to the locker first."""
     application = _own_draft(actor, application)
+    cleaned, errors = formdef.clean_answers(application.definition, page_answers, saved=application.data)
+    if errors:
+        raise ValidationError(errors)
     for field_id, (upload, existing) in (files or {}).items():
         if upload:
             document = document_store(actor=actor, upload=upload, label=field_id)
-            page_answers[field_id] = {"document": document.pk, "name": document.original_name}
+            cleaned[field_id] = {"document": document.pk, "name": document.original_name}
         elif existing:
             document = StoredDocument.objects.filter(owner=actor, pk=existing).first()
             if document is None:
                 raise ValidationError({f"{field_id}__existing": _("Choose one of your own documents.")})
-            page_answers[field_id] = {"document": document.pk, "name": document.original_name}
-    application.data = {**application.data, **page_answers}
+            cleaned[field_id] = {"document": document.pk, "name": document.original_name}
+    application.data = formdef.without_hidden(application.definition, {**application.data, **cleaned},
+                                              before=application.data)
     application.save(update_fields=["data", "updated_at"])
     return application
 
@@ -201,8 +210,8 @@ def _tell_applicant(application: Application, key: str, comment: str = "") -> No
         body = _("We will decide by %(date)s.") % params if key == "submitted" else comment
         return titles[key] % params, body
 
-    notify(users=[application.applicant], kind="application", url=f"/my-applications/{application.reference}/",
-           render=render)
+    url = reverse("onestop:mine_detail", kwargs={"reference": application.reference})  # notify() drops the language
+    notify(users=[application.applicant], kind="application", url=url, render=render)
 
 
 @transaction.atomic
@@ -266,15 +275,21 @@ def application_withdraw(*, actor: User, application: Application) -> Applicatio
 # ── Officers ─────────────────────────────────────────────────────────────────────────────────────────
 
 
+def _last_actor(application: Application) -> str:
+    """Who changed the application last: the audit trail, since a claim or an assignment leaves no Transition."""
+    event = (AuditEvent.objects.filter(target_type=Application._meta.label_lower, target_id=str(application.pk),
+                                       action__startswith="onestop.application.", actor__isnull=False)
+             .select_related("actor").order_by("-at", "-id").first())
+    return str(event.actor) if event else _("another officer")
+
+
 def _locked_for_officer(actor: User, application: Application, expected_version: int | None) -> Application:
     application = Application.objects.select_for_update().select_related("service_version__service").get(
         pk=application.pk)
     require(actor, "onestop.view", application)
     if expected_version is not None and application.version != expected_version:
-        last = application.transitions.select_related("actor").last()
-        who = str(last.actor) if last and last.actor else _("another officer")
         raise Conflict(_("%(who)s acted on this application while you had it open. Here it is as it is now; "
-                         "please check before you act again.") % {"who": who}, code="conflict")
+                         "please check before you act again.") % {"who": _last_actor(application)}, code="conflict")
     require(actor, "onestop.decide", application)
     return application
 
@@ -291,6 +306,15 @@ def application_claim(*, actor: User, application: Application, expected_version
     audit_record(actor=actor, action="onestop.application.assign", target=application,
                  changes={"to": f"user:{application.assigned_to_id}"})
     return application
+
+
+@transaction.atomic
+def queue_exported(*, actor: User, tab: str, filters: dict) -> None:
+    """Record that an officer exported a queue view (it holds applicants' names). A search term may be a
+    person's name: the trail says only that there was one."""
+    require(actor, "onestop.work_queue")
+    changes = {"tab": tab, **{k: str(v) for k, v in filters.items() if k != "q"}, "search": bool(filters.get("q"))}
+    audit_record(actor=actor, action="onestop.queue.export", target=None, changes=changes)
 
 
 ACTIONS = ("approve", "return", "reject")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import verify, views
 
 app_name = "onestop"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("my-applications/<str:reference>/receipt.pdf", views.receipt, name="receipt"),
     path("my-applications/<str:reference>/decision.pdf", views.letter, name="letter"),
     path("documents/<int:pk>/", views.document, name="document"),
+    path("verify/<str:token>/", verify.verify, name="verify"),
     path("work/", views.queue, name="queue"),
     path("work/<str:reference>/", views.review, name="review"),
 ]

@@ -1,21 +1,26 @@
 """Pages of one network: catalogue, eligibility, multi-page forms with drafts, check answers, submission,
 my applications, officer queues and decisions, files, receipts and letters."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hetao.accounts.permissions import can, require
+from hetao.core.params import int_param, optional_int_param
 from hetao.registry.models import Organisation
 
 from . import formdef, pdf, selectors, services
-from .models import Application, Category, Service, Status, StoredDocument
+from .forms import QueueFilterForm
+from .models import DECIDED_STATUSES, Application, Category, Service, Status, StoredDocument
 
 # ── Catalogue ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -66,25 +71,69 @@ def service(request, code: str):
 # ── Applicant: the form ──────────────────────────────────────────────────────────────────────────────
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _int(value) -> int:
-    try:
-        return max(0, min(int(value or 0), formdef.MAX_GROUP_ITEMS))
-    except ValueError:
-        return 0
-
-
 def _own(request, pk: int) -> Application:
     application = get_object_or_404(Application.objects.select_related("service_version__service"), pk=pk)
     if application.applicant_id != request.user.pk:
         raise Http404
     return application
+
+
+def _row_change(post, groups: list[dict], rows: dict[str, int]) -> tuple[dict, dict[str, int], str] | None:
+    """A click on "Add another" or "Remove" in a repeatable group: the answers as typed (rows renumbered after a
+    removal), the new row counts, and the name of the field to focus; None for any other submission."""
+    known = {g["id"]: g for g in groups}
+    typed = {k: v if len(v) > 1 else v[0] for k, v in post.lists() if k != "csrfmiddlewaretoken"}
+    if post.get("add_row") in known:
+        group = known[post["add_row"]]
+        new = rows[group["id"]]
+        rows = {**rows, group["id"]: min(new + 1, group.get("max_items", formdef.MAX_GROUP_ITEMS))}
+        first = group.get("fields", [{}])[0].get("id", "")
+        return typed, rows, f"{group['id']}__{new}__{first}"
+    if post.get("remove_row"):
+        group_id, _sep, row = post["remove_row"].partition(":")
+        if group_id not in known:
+            return None
+        removed = int_param({"row": row}, "row", maximum=formdef.MAX_GROUP_ITEMS)
+        prefix = f"{group_id}__"
+        renumbered = {}
+        for key, value in typed.items():
+            number, _sep, sub = key[len(prefix):].partition("__")
+            if not key.startswith(prefix) or not number.isdigit() or not sub:
+                renumbered[key] = value
+            elif int(number) != removed:
+                renumbered[f"{prefix}{int(number) - (int(number) > removed)}__{sub}"] = value
+        rows = {**rows, group_id: max(1, rows[group_id] - 1)}
+        first = known[group_id].get("fields", [{}])[0].get("id", "")
+        return renumbered, rows, f"{group_id}__{min(removed, rows[group_id] - 1)}__{first}"
+    return None
+
+
+def _names(form, prefix: str) -> list[str]:
+    """The form fields that collect one answer (a money answer has an amount and a currency, …)."""
+    return [name for name in form.fields if name == prefix or name.startswith(f"{prefix}__")]
+
+
+def _layout(form) -> list[dict]:
+    """The page in order: single answers, and each repeatable group as one block of numbered rows with its own
+    add and remove controls. A row's sub-field keeps its own "required" (checked once the row is used)."""
+    blocks = []
+    for spec in form.specs:
+        if spec["type"] != "group":
+            blocks.append({"fields": [form[name] for name in _names(form, spec["id"])]})
+            continue
+        subs, rows = spec.get("fields", []), []
+        while subs and _names(form, f"{spec['id']}__{len(rows)}__{subs[0]['id']}"):
+            n, fields = len(rows), []
+            for sub in subs:
+                for name in _names(form, f"{spec['id']}__{n}__{sub['id']}"):
+                    if sub.get("required"):
+                        form.fields[name].widget.attrs["aria-required"] = "true"
+                    fields.append(form[name])
+            rows.append({"index": n, "number": n + 1, "fields": fields})
+        blocks.append({"group": spec, "label": formdef.text(spec.get("label")), "help": formdef.text(spec.get("help")),
+                       "item": formdef.text(spec.get("item_label")), "rows": rows,
+                       "can_add": len(rows) < spec.get("max_items", formdef.MAX_GROUP_ITEMS)})
+    return blocks
 
 
 @login_required
@@ -98,15 +147,21 @@ def page(request, pk: int, index: int):
         raise Http404
     spec = pages[index]
     locker = request.user.stored_documents.all()
-    groups = {f["id"]: _int(request.POST.get(f"{f['id']}__rows")) or max(1, len(application.data.get(f["id"]) or []))
-              for f in spec.get("fields", []) if f["type"] == "group"}
-    if request.method == "POST" and request.POST.get("add_row"):
-        groups[request.POST["add_row"]] = groups.get(request.POST["add_row"], 1) + 1
-    form = formdef.PageForm(spec, answers=application.data, locker=locker, rows=groups,
-                            data=request.POST if request.method == "POST" else None,
-                            files=request.FILES if request.method == "POST" else None,
-                            initial=formdef.form_data_from_answers(spec, application.data))
-    if request.method == "POST" and not request.POST.get("add_row"):
+    group_specs = [f for f in spec.get("fields", []) if f["type"] == "group"]
+    groups = {f["id"]: optional_int_param(request.POST, f"{f['id']}__rows", maximum=formdef.MAX_GROUP_ITEMS)
+              or max(1, len(application.data.get(f["id"]) or [])) for f in group_specs}
+    change = _row_change(request.POST, group_specs, groups) if request.method == "POST" else None
+    if change:  # add or remove a row: the page again with the answers as typed, not checked yet
+        typed, groups, focus = change
+        form = formdef.PageForm(spec, answers=application.data, locker=locker, rows=groups, initial=typed)
+        if focus in form.fields:
+            form.fields[focus].widget.attrs["autofocus"] = True
+    else:
+        form = formdef.PageForm(spec, answers=application.data, locker=locker, rows=groups,
+                                data=request.POST if request.method == "POST" else None,
+                                files=request.FILES if request.method == "POST" else None,
+                                initial=formdef.form_data_from_answers(spec, application.data))
+    if request.method == "POST" and not change:
         if form.is_valid():
             cleaned = form.cleaned_data
             files = {f["id"]: (cleaned.get(f"{f['id']}__upload"), cleaned.get(f"{f['id']}__existing"))
@@ -130,10 +185,10 @@ def page(request, pk: int, index: int):
             return HttpResponse(_("Not saved yet: some answers need attention."), status=200)
     return render(request, "onestop/page.html", {
         "application": application, "form": form, "spec": spec, "index": index, "pages": pages,
-        "title": formdef.text(spec.get("title")), "groups": groups,
+        "title": formdef.text(spec.get("title")), "blocks": _layout(form),
         "returned": application.transitions.filter(to_status=Status.RETURNED).last()
         if application.status == Status.RETURNED else None,
-    }, status=400 if form.errors else 200)
+    }, status=400 if form.is_bound and form.errors else 200)
 
 
 @login_required
@@ -187,10 +242,11 @@ def mine_detail(request, reference: str):
                 messages.success(request, _("Your application is withdrawn."))
             elif action == "rate":
                 services.rating_give(actor=request.user, application=application,
-                                     score=int(request.POST.get("score") or 0), comment=request.POST.get("comment", ""))
+                                     score=optional_int_param(request.POST, "score") or 0,
+                                     comment=request.POST.get("comment", ""))
                 messages.success(request, _("Thank you for rating this service."))
-        except (ValidationError, ValueError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         return redirect("onestop:mine_detail", reference=reference)
     return render(request, "onestop/mine_detail.html", {
         "application": application, "answers": selectors.answer_rows(application),
@@ -238,32 +294,79 @@ def document(request, pk: int):
 # ── Officers ─────────────────────────────────────────────────────────────────────────────────────────
 
 
+QUEUE_PAGE_ROWS = 200
+
+
 @login_required
 @require_GET
 def queue(request):
     require(request.user, "onestop.work_queue")
     tab = request.GET.get("tab", "new")
+    tab = tab if tab in selectors.QUEUE_TABS else "new"
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    applications = selectors.queue(request.user, tab, filters)
+    if request.GET.get("format") == "csv":
+        return _queue_csv(request, applications, tab, filters)
     return render(request, "onestop/queue.html", {
-        "tab": tab, "tabs": selectors.QUEUE_TABS, "applications": selectors.queue(request.user, tab),
-        "counts": selectors.queue_counts(request.user)})
+        "tab": tab, "tabs": selectors.QUEUE_TABS, "applications": applications[:QUEUE_PAGE_ROWS],
+        "counts": selectors.queue_counts(request.user), "form": form, "filters": filters,
+        "ignored": form.ignored(), "today": timezone.localdate(), "page_rows": QUEUE_PAGE_ROWS,
+        "export_query": request.GET.urlencode(),
+    })
+
+
+def _cell(value) -> str:
+    """A spreadsheet cell that is never read as a formula (applicants choose their names)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _queue_csv(request, applications, tab: str, filters: dict) -> StreamingHttpResponse:
+    """The queue view as CSV (UTF-8 with a byte-order mark, so spreadsheets read Chinese), streamed."""
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    header = [_("Reference"), _("Service"), _("Applicant"), _("Organisation"), _("Status"), _("Submitted"),
+              _("Step due"), _("Committed decision date"), _("Decided"), _("Officer")]
+
+    def date(value):
+        return timezone.localtime(value).date().isoformat() if value else ""
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for a in applications.iterator(chunk_size=500):
+            yield writer.writerow([_cell(v) for v in (
+                a.reference, a.service.name, a.applicant, a.organisation.name if a.organisation else "",
+                a.get_status_display(), date(a.submitted_at), a.step_due.isoformat() if a.step_due else "",
+                a.due_date.isoformat() if a.due_date else "", date(a.decided_at), a.assigned_to or "")])
+
+    services.queue_exported(actor=request.user, tab=tab, filters=filters)
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="work-queue-{tab}-{timezone.localdate().isoformat()}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, reference: str):
-    application = get_object_or_404(Application.objects.select_related("service_version__service", "applicant"),
-                                     reference=reference)
+    application = get_object_or_404(
+        Application.objects.select_related("service_version__service", "applicant", "organisation"),
+        reference=reference)
     require(request.user, "onestop.view", application)
     if application.applicant_id == request.user.pk:
         return redirect("onestop:mine_detail", reference=reference)
-    error = None
+    error, conflict = None, False
     if request.method == "POST":
-        expected = int(request.POST.get("version", -1))
+        expected = int_param(request.POST, "version")
         try:
             if request.POST.get("action") in ("claim", "assign"):
                 assignee = None
                 if request.POST.get("action") == "assign":
-                    assignee = get_user_model().objects.filter(pk=_int_or_none(request.POST.get("assignee"))).first()
+                    assignee = get_user_model().objects.filter(pk=int_param(request.POST, "assignee")).first()
                     if assignee is None or not can(assignee, "onestop.decide", application):
                         raise ValidationError(_("Choose an officer of the department of this step."))
                 services.application_claim(actor=request.user, application=application, expected_version=expected,
@@ -274,27 +377,28 @@ def review(request, reference: str):
                                             comment=request.POST.get("comment", ""),
                                             internal_note=request.POST.get("internal_note", ""),
                                             expected_version=expected)
-        except services.Conflict as exc:
-            error = exc.messages[0]
+        except services.Conflict as exc:  # typed: never recognised by its (translated) text
+            error, conflict = " ".join(exc.messages), True
             application.refresh_from_db()
         except ValidationError as exc:
             error = " ".join(exc.messages)
-        except PermissionDenied:
-            raise
         else:
             messages.success(request, _("Done."))
             return redirect("onestop:review", reference=reference)
+    timeline = selectors.timeline(application, officer=True)
+    is_open = application.status in (Status.SUBMITTED, Status.IN_REVIEW)
+    days_left = selectors.working_days_left(application) if is_open else None
     return render(request, "onestop/review.html", {
         "application": application, "answers": selectors.answer_rows(application),
-        "timeline": selectors.timeline(application, officer=True), "error": error,
-        "may_decide": can(request.user, "onestop.decide", application)
-        and application.status in (Status.SUBMITTED, Status.IN_REVIEW),
-        "step": formdef.text((application.current_step or {}).get("title")),
-        "days_left": selectors.working_days_left(application),
-        "days_overdue": -(selectors.working_days_left(application) or 0),
+        "timeline": timeline, "error": error, "is_open": is_open,
+        "last": timeline[-1] if timeline else None,
+        "decided": application.status in DECIDED_STATUSES,
+        "may_decide": is_open and can(request.user, "onestop.decide", application),
+        "step": formdef.text((application.current_step or {}).get("title")) if is_open else "",
+        "days_left": days_left, "days_overdue": -(days_left or 0),
         "officers": get_user_model().objects.filter(
             staff_roles__department__code=application.current_department, is_active=True).distinct(),
-    }, status=409 if error and "while you had it open" in error else (400 if error else 200))
+    }, status=409 if conflict else (400 if error else 200))
 
 
 @require_GET

@@ -6,14 +6,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from hetao.api.auth import staff_session
+from hetao.api.schemas import Id, Key, Pagination, PathId, Year, model_schema
 from hetao.core.trilingual import localised
 
 from . import selectors, services
 from .models import (
     KeyDirection,
+    Lease,
     Organisation,
     OrganisationKind,
     Park,
@@ -26,7 +28,6 @@ from .models import (
 )
 
 router = Router(tags=["registry"])
-PAGE = {"page_size": 25, "max_page_size": 100}
 
 
 class Trilingual(Schema):
@@ -180,7 +181,7 @@ class PatentOut(Schema):
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-@paginate(PageNumberPagination, **PAGE)
+@paginate(Pagination)
 def list_organisations(request, q: str = "", kind: OrganisationKind | None = None, park: str = "",
                        direction: str = "", origin: Region | None = None):
     return selectors.organisation_list(q=q, kind=kind or "", park=park, direction=direction,
@@ -188,25 +189,25 @@ def list_organisations(request, q: str = "", kind: OrganisationKind | None = Non
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut)
-def get_organisation(request, slug: str):
+def get_organisation(request, slug: Key):
     return get_object_or_404(
         Organisation.objects.select_related("park", "parent").prefetch_related("key_directions"), slug=slug
     )
 
 
 @router.get("/people", response=list[PersonOut])
-@paginate(PageNumberPagination, **PAGE)
+@paginate(Pagination)
 def list_people(request, q: str = "", region: Region | None = None, organisation: str = ""):
     return selectors.person_list(q=q, region=region or "", organisation=organisation)
 
 
 @router.get("/people/{int:pk}", response=PersonOut)
-def get_person(request, pk: int):
+def get_person(request, pk: PathId):
     return get_object_or_404(Person.objects.prefetch_related(selectors.current_affiliations()), pk=pk)
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(PageNumberPagination, **PAGE)
+@paginate(Pagination)
 def list_projects(request, q: str = "", direction: str = "", status: ProjectStatus | None = None,
                   organisation: str = "", hk_key: bool = False):
     return selectors.project_list(q=q, direction=direction, status=status or "", organisation=organisation,
@@ -214,54 +215,47 @@ def list_projects(request, q: str = "", direction: str = "", status: ProjectStat
 
 
 @router.get("/projects/{code}", response=ProjectOut)
-def get_project(request, code: str):
+def get_project(request, code: Key):
     return get_object_or_404(Project.objects.select_related("lead_organisation", "key_direction"), code=code)
 
 
 @router.get("/spaces", response=list[UnitOut])
-@paginate(PageNumberPagination, **PAGE)
+@paginate(Pagination)
 def list_spaces(request, park: str = "", use: SpaceUse | None = None, building: str = ""):
     return selectors.unit_list(park=park, use=use or "", building=building)
 
 
 @router.get("/spaces/{int:pk}", response=UnitOut)
-def get_space(request, pk: int):
+def get_space(request, pk: PathId):
     return get_object_or_404(Unit.objects.select_related("floor__building__park"), pk=pk)
 
 
 @router.get("/patents", response=list[PatentOut])
-@paginate(PageNumberPagination, **PAGE)
-def list_patents(request, q: str = "", year: int | None = None):
+@paginate(Pagination)
+def list_patents(request, q: str = "", year: Year | None = None):
     return selectors.patent_list(q=q, year=year)
 
 
 # ── Writes (staff only) ───────────────────────────────────────────────────────────────────────────
 
 
-class OrganisationIn(Schema):
-    slug: str
-    kind: OrganisationKind
-    name_en: str
-    name_zh_hans: str = ""
-    name_zh_hant: str = ""
+# Types, lengths, choices, defaults and nullability come from the models (hetao.api.schemas.model_schema):
+# a `null` the database would refuse is a 422 naming the field.
+NAMES = ["name_en", "name_zh_hans", "name_zh_hant"]
+ORGANISATION_FIELDS = ["uscc", "hk_br", "website"]
+
+
+class OrganisationIn(model_schema(Organisation, ["slug", "kind", *NAMES, "origin", *ORGANISATION_FIELDS],
+                                  name="OrganisationFields")):
     aliases: list[str] = []
     parent: str | None = None
     park: str | None = None
-    origin: Region = Region.MAINLAND
     key_directions: list[str] = []
-    uscc: str = ""
-    hk_br: str = ""
-    website: str = ""
 
 
-class OrganisationPatch(Schema):
-    name_en: str | None = None
-    name_zh_hans: str | None = None
-    name_zh_hant: str | None = None
-    aliases: list[str] | None = None
-    uscc: str | None = None
-    hk_br: str | None = None
-    website: str | None = None
+class OrganisationPatch(model_schema(Organisation, [*NAMES, *ORGANISATION_FIELDS], name="OrganisationPatchFields",
+                                     partial=True)):
+    aliases: list[str] = Field(default_factory=list, description="Replaces the aliases when given")
 
 
 def _references(payload: OrganisationIn) -> dict:
@@ -284,7 +278,7 @@ def create_organisation(request, payload: OrganisationIn):
 
 
 @router.patch("/organisations/{slug}", response=OrganisationOut, auth=staff_session)
-def update_organisation(request, slug: str, payload: OrganisationPatch):
+def update_organisation(request, slug: Key, payload: OrganisationPatch):
     org = get_object_or_404(Organisation, slug=slug)
     fields = payload.dict(exclude_unset=True)
     if "aliases" in fields:
@@ -292,18 +286,11 @@ def update_organisation(request, slug: str, payload: OrganisationPatch):
     return services.organisation_update(actor=request.user, organisation=org, **fields)
 
 
-class ProjectIn(Schema):
-    code: str
-    title_en: str
-    title_zh_hans: str = ""
-    title_zh_hant: str = ""
+class ProjectIn(model_schema(Project, ["code", "title_en", "title_zh_hans", "title_zh_hant", "status", "start_date",
+                                     "end_date", "is_hk_university_key_project"], name="ProjectFields")):
     lead_organisation: str
     partners: list[str] = []
     key_direction: str
-    status: ProjectStatus = ProjectStatus.ACTIVE
-    start_date: datetime.date
-    end_date: datetime.date | None = None
-    is_hk_university_key_project: bool = False
 
 
 @router.post("/projects", response={201: ProjectOut}, auth=staff_session)
@@ -319,8 +306,8 @@ def create_project(request, payload: ProjectIn):
     return Status(201, project)
 
 
-class LeaseIn(Schema):
-    unit: int
+class LeaseIn(model_schema(Lease, ["start_date", "end_date"], name="LeaseFields")):
+    unit: Id
     organisation: str
     start_date: datetime.date
     end_date: datetime.date

@@ -13,11 +13,13 @@ from functools import cache
 
 from django.db import transaction
 
-from hetao.core.chinese import romanise_name, to_traditional
+from hetao.core.chinese import to_traditional
 from hetao.core.db import save_clean
-from hetao.core.validators import USCC_ALPHABET, orcid_check_digit, uscc_check_character
+from hetao.core.validators import orcid_check_digit
 
 from . import demo_facts as facts
+from . import demo_pools as pools
+from .demo_names import NameMaker
 from .models import (
     Affiliation,
     Building,
@@ -41,6 +43,7 @@ from .models import (
     Unit,
     Zone,
 )
+from .snapshots import dashboard_invalidate
 
 SEED = 20240808
 BATCH = 2000
@@ -72,35 +75,6 @@ class Targets:
 
 TARGETS = Targets()
 
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
-    "杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪范金石廖贾夏方邹熊邱江薛雷侯龙黎顾孔麦区"
-)
-GIVEN = (
-    "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚英华玉萍红玲兰飞鹏辉斌宇浩凯健俊帆旭宁龙"
-    "林欣瑶怡婷雪琳晨睿哲轩博文思嘉涵雨彤家志嘉诗永德"
-)
-# Hong Kong government-style romanisation of common surnames (Simplified → English).
-HK_SURNAMES = {
-    "陈": "Chan", "李": "Lee", "张": "Cheung", "黄": "Wong", "王": "Wong", "刘": "Lau", "林": "Lam", "吴": "Ng",
-    "何": "Ho", "梁": "Leung", "郑": "Cheng", "杨": "Yeung", "周": "Chow", "许": "Hui", "邓": "Tang",
-    "冯": "Fung", "曾": "Tsang", "罗": "Law", "谢": "Tse", "蔡": "Choi", "麦": "Mak", "叶": "Yip", "郭": "Kwok",
-    "朱": "Chu", "余": "Yu", "卢": "Lo", "苏": "So", "潘": "Poon", "钟": "Chung", "彭": "Pang", "唐": "Tong",
-    "袁": "Yuen", "徐": "Tsui", "区": "Au", "孔": "Hung", "江": "Kong", "雷": "Lui", "侯": "Hau", "龙": "Lung",
-}
-FOREIGN_GIVEN = ["Anna", "David", "Maria", "James", "Sofia", "Lukas", "Emma", "Noah", "Hiroshi", "Priya",
-                 "Olivia", "Mateo", "Yuki", "Amir", "Clara", "Jonas", "Elena", "Rahul", "Ines", "Tomas"]
-FOREIGN_FAMILY = ["Schmidt", "Martin", "Rossi", "Garcia", "Tanaka", "Kim", "Novak", "Silva", "Muller", "Brown",
-                  "Dubois", "Kowalski", "Nguyen", "Singh", "Johansson", "Costa", "Meyer", "Sato", "Haddad", "Ivanova"]
-COMPANY_WORDS = [("华创", "Huachuang"), ("联信", "Lianxin"), ("智联", "Zhilian"), ("科达", "Keda"),
-                 ("博远", "Boyuan"), ("启明", "Qiming"), ("鹏程", "Pengcheng"), ("深湾", "Shenwan"),
-                 ("河畔", "Hepan"), ("融芯", "Rongxin"), ("量越", "Liangyue"), ("睿思", "Ruisi"),
-                 ("星河", "Xinghe"), ("海纳", "Haina"), ("天工", "Tiangong"), ("云启", "Yunqi"),
-                 ("灵动", "Lingdong"), ("精准", "Jingzhun"), ("恒信", "Hengxin"), ("新域", "Xinyu")]
-COMPANY_FIELDS = [("科技", "Technology"), ("生物", "Biotech"), ("材料", "Materials"), ("智能", "Intelligence"),
-                  ("电子", "Electronics"), ("医疗", "Medical"), ("能源", "Energy"), ("通信", "Communications")]
-CITIES = [("深圳", "Shenzhen"), ("广州", "Guangzhou"), ("东莞", "Dongguan"), ("上海", "Shanghai"),
-          ("北京", "Beijing"), ("珠海", "Zhuhai")]
 # Per key direction: (English topic, Chinese topic)
 TOPICS = {
     "life-science": [("single-cell sequencing", "单细胞测序"), ("synthetic biology", "合成生物学"),
@@ -146,7 +120,6 @@ STANDARDS_ORGS = [
     ("embodied-alliance", "Embodied Intelligence Industry Alliance", "具身智能产业联盟", "embodied-intelligence"),
     ("autonomous-forum", "Autonomous Driving Standards Forum", "自动驾驶标准论坛", "autonomous-driving"),
 ]
-GENERATED_NOTE = "Demo record generated to reproduce the zone's published figures; not a real organisation."
 
 
 def _split(total: int, parts: int) -> list[int]:
@@ -159,9 +132,11 @@ def _traditional(text: str) -> str:
     return to_traditional(text)
 
 
-@cache
-def _romanise(text: str, cantonese: bool) -> str:
-    return romanise_name(text, cantonese=cantonese)
+GENERATED = tuple(pools.GENERATED_NOTE[s] for s in ("en", "zh_hans", "zh_hant"))
+
+
+def _described(description: tuple[str, str, str]) -> dict[str, str]:
+    return dict(zip(("description_en", "description_zh_hans", "description_zh_hant"), description, strict=True))
 
 
 @dataclass
@@ -177,6 +152,7 @@ class DemoPark:
     in_park_orgs: list = field(default_factory=list)
     external: list = field(default_factory=list)
     counters: dict = field(default_factory=dict)
+    names: NameMaker = field(default_factory=lambda: NameMaker(SEED + 1, [p[:2] for p in facts.PEOPLE]))
 
     def n(self, per_scale: int) -> int:
         return per_scale * self.scale
@@ -187,22 +163,12 @@ class DemoPark:
 
     # ── helpers ──────────────────────────────────────────────────────────────
 
-    def uscc(self) -> str:
-        body = "914403" + "04" + "".join(self.rng.choice(USCC_ALPHABET) for _ in range(9))
-        return body + uscc_check_character(body)
+    def uscc(self, region_code: str = "440300") -> str:
+        return self.names.uscc(region_code)
 
-    def hk_br(self) -> str:
-        return f"{70000000 + self.next_id('br'):08d}"
-
-    def company_name(self, *, hong_kong: bool) -> tuple[str, str]:
-        word_zh, word_en = self.rng.choice(COMPANY_WORDS)
-        field_zh, field_en = self.rng.choice(COMPANY_FIELDS)
-        number = self.next_id("company")
-        if hong_kong:
-            return f"Hong Kong {word_en} {field_en} Limited ({number})", f"香港{word_zh}{field_zh}有限公司（{number}）"
-        city_zh, city_en = self.rng.choice(CITIES)
-        name_zh = f"{city_zh}{word_zh}{field_zh}有限公司（{number}）"
-        return f"{city_en} {word_en} {field_en} Co., Ltd. ({number})", name_zh
+    def uscc_for_institution(self) -> str:
+        # Private non-enterprise units (民办非企业单位) carry authority 5, type 2; registered in Futian.
+        return self.names.uscc("440304", institution=True)
 
     def date_between(self, start: datetime.date, end: datetime.date) -> datetime.date:
         return start + datetime.timedelta(days=self.rng.randrange(max(1, (end - start).days)))
@@ -223,10 +189,11 @@ class DemoPark:
                 ProfessionalPark(park=self.parks["shenzhen"], code=code, name_en=en, name_zh_hans=zh))
 
     def add_org(self, *, slug, kind, name_en, name_zh_hans="", aliases=(), directions=(), origin="mainland",
-                description="", park="shenzhen", parent=None, **extra) -> Organisation:
+                description=("", "", ""), park="shenzhen", parent=None, **extra) -> Organisation:
+        """`description`: English, Simplified and Traditional (Hong Kong wording)."""
         org = Organisation(slug=slug, kind=kind, name_en=name_en, name_zh_hans=name_zh_hans,
-                           aliases="\n".join(aliases), origin=origin, description_en=description,
-                           park=self.parks.get(park), parent=parent, **extra)
+                           aliases="\n".join(aliases), origin=origin, park=self.parks.get(park), parent=parent,
+                           **_described(description), **extra)
         save_clean(org)
         if directions:
             org.key_directions.set([self.directions[d] for d in directions])
@@ -246,49 +213,38 @@ class DemoPark:
         for slug, kind, en, zh, aliases, directions, origin, description in facts.ORGANISATIONS:
             is_public = kind in (OrganisationKind.PUBLIC_BODY, OrganisationKind.FUND)
             self.add_org(slug=slug, kind=kind, name_en=en, name_zh_hans=zh, aliases=aliases,
-                         directions=directions, origin=origin, description=description,
+                         directions=directions, origin=origin, description=description or ("", "", ""),
                          park=None if slug in ("sz-government", "hksar-government") else "shenzhen",
                          uscc="" if is_public else self.uscc())
         for slug, en, zh, builder, directions in facts.PILOT_PLATFORMS:
             self.add_org(slug=slug, kind=OrganisationKind.PILOT_PLATFORM, name_en=en, name_zh_hans=zh,
                          directions=directions, parent=self.orgs[builder])
 
-    def uscc_for_institution(self) -> str:
-        # Private non-enterprise units (民办非企业单位) carry authority 5, type 2.
-        body = "524403" + "04" + "".join(self.rng.choice(USCC_ALPHABET) for _ in range(9))
-        return body + uscc_check_character(body)
-
     def load_generated_institutions(self) -> None:
         """Platforms, R&D centres and bases the seeds count but do not name."""
         codes = list(self.directions)
         real_f500 = sum(1 for o in facts.ORGANISATIONS if o[1] == OrganisationKind.FORTUNE_500_RD)
-        for i in range(TARGETS.fortune500 - real_f500):
-            d = self.directions[codes[(i * 4) % len(codes)]]
-            self.add_org(slug=f"f500-rd-{i + 1}", kind=OrganisationKind.FORTUNE_500_RD,
-                         name_en=f"Global R&D Centre for {d.name_en} ({i + 1})",
-                         name_zh_hans=f"{d.name_zh_hans}全球研发中心（{i + 1}）", directions=[d.code],
-                         origin="abroad", description=GENERATED_NOTE, uscc=self.uscc())
+        for slug, en, hans, hant, direction in pools.FORTUNE500_CENTRES[:TARGETS.fortune500 - real_f500]:
+            self.add_org(slug=slug, kind=OrganisationKind.FORTUNE_500_RD, name_en=en, name_zh_hans=hans,
+                         name_zh_hant=hant, directions=[direction], origin="abroad", description=GENERATED,
+                         uscc=self.uscc())
         for i in range(TARGETS.research_platforms):
             d = self.directions[codes[i % len(codes)]]
             self.add_org(slug=f"platform-{d.code}", kind=OrganisationKind.RESEARCH_PLATFORM,
                          name_en=f"National Research Platform for {d.name_en}",
                          name_zh_hans=f"国家{d.name_zh_hans}研究平台", directions=[d.code],
-                         description=GENERATED_NOTE, uscc=self.uscc_for_institution())
+                         description=GENERATED, uscc=self.uscc_for_institution())
         for i in range(TARGETS.pilot_platforms - len(facts.PILOT_PLATFORMS)):
             d = self.directions[codes[(i + 3) % len(codes)]]
             self.add_org(slug=f"pilot-{d.code}", kind=OrganisationKind.PILOT_PLATFORM,
                          name_en=f"{d.name_en} Pilot-scale Platform", name_zh_hans=f"{d.name_zh_hans}中试平台",
-                         directions=[d.code], description=GENERATED_NOTE, uscc=self.uscc())
-        numerals = "一二三四五六七八九十"
-        for i in range(TARGETS.youth_bases):
-            self.add_org(slug=f"youth-base-{i + 1}", kind=OrganisationKind.INCUBATOR,
-                         name_en=f"Hetao Guangdong-Hong Kong-Macao Youth Innovation and Entrepreneurship Base "
-                                 f"No. {i + 1}",
-                         name_zh_hans=f"河套粤港澳青年创新创业基地（{numerals[i]}号）", description=GENERATED_NOTE,
-                         uscc=self.uscc_for_institution())
+                         directions=[d.code], description=GENERATED, uscc=self.uscc())
+        for slug, en, hans, hant in pools.YOUTH_BASES[:TARGETS.youth_bases]:
+            self.add_org(slug=slug, kind=OrganisationKind.INCUBATOR, name_en=en, name_zh_hans=hans,
+                         name_zh_hant=hant, description=GENERATED, uscc=self.uscc_for_institution())
         for slug, en, zh, direction in STANDARDS_ORGS:
             self.add_org(slug=slug, kind=OrganisationKind.STANDARDS_ORG, name_en=en, name_zh_hans=zh,
-                         directions=[direction], origin="abroad", description=GENERATED_NOTE,
+                         directions=[direction], origin="abroad", description=GENERATED,
                          uscc=self.uscc_for_institution())
 
     # ── generated population ─────────────────────────────────────────────────
@@ -298,12 +254,15 @@ class DemoPark:
         codes = list(self.directions)
         for _ in range(count):
             hong_kong = self.rng.random() < hong_kong_share
-            en, zh = self.company_name(hong_kong=hong_kong)
+            name = self.names.company(hong_kong=hong_kong, in_park=in_park)
+            # A Hong Kong company in the park has its Shenzhen registration (USCC) besides its BR number.
             org = Organisation(
-                slug=f"org-{self.next_id('org'):06d}", kind=OrganisationKind.ENTERPRISE, name_en=en,
-                name_zh_hans=zh, name_zh_hant=_traditional(zh), origin="hong_kong" if hong_kong else "mainland",
-                park=self.parks["shenzhen"] if in_park else None, description_en=GENERATED_NOTE,
-                hk_br=self.hk_br() if hong_kong else "", uscc="" if hong_kong and not in_park else self.uscc(),
+                slug=f"org-{self.next_id('org'):06d}", kind=OrganisationKind.ENTERPRISE, name_en=name.name_en,
+                name_zh_hans=name.name_zh_hans, name_zh_hant=name.name_zh_hant,
+                origin="hong_kong" if hong_kong else "mainland", park=self.parks["shenzhen"] if in_park else None,
+                description_en=name.description_en, description_zh_hans=name.description_zh_hans,
+                description_zh_hant=name.description_zh_hant, hk_br=self.names.hk_br() if hong_kong else "",
+                uscc="" if hong_kong and not in_park else self.uscc(name.region_code),
             )
             org.refresh_search_text()
             batch.append(org)
@@ -360,6 +319,7 @@ class DemoPark:
             park=park, professional_park=professional_park, code=code,
             name_en=f"{pp_name_en} Building {letter}{(number - 1) // 24 or ''}",
             name_zh_hans=f"{pp_name_zh}{letter}{(number - 1) // 24 or ''}栋",
+            name_zh_hant=f"{_traditional(pp_name_zh)}{letter}{(number - 1) // 24 or ''}座",  # Hong Kong: 座
             gross_floor_area_m2=Decimal(research + public) * Decimal("1.15"),
         ))
         per_floor = 8
@@ -394,23 +354,9 @@ class DemoPark:
         Lease.objects.bulk_create(leases, batch_size=BATCH)
 
     def person(self, region: str) -> Person:
-        if region == Region.ABROAD:
-            en = f"{self.rng.choice(FOREIGN_GIVEN)} {self.rng.choice(FOREIGN_FAMILY)}"
-            p = Person(name_en=en, region=region, romanisation="")
-        else:
-            surname = self.rng.choice(SURNAMES)
-            given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
-            zh = surname + given
-            if region in (Region.HONG_KONG, Region.MACAO):
-                roman = _romanise(zh, True)
-                given_en = "-".join("".join(ch for ch in s if ch.isalpha()) for s in roman.split()[1:])
-                en = f"{HK_SURNAMES.get(surname, roman.split()[0].rstrip('0123456789').title())} {given_en.title()}"
-            else:
-                roman = _romanise(zh, False)
-                syllables = roman.split()
-                en = f"{syllables[0].title()} {''.join(syllables[1:]).title()}"
-            p = Person(name_en=en, name_zh_hans=zh, name_zh_hant=_traditional(zh), region=region,
-                       romanisation=roman)
+        name = self.names.person(region)
+        p = Person(name_en=name.name_en, name_zh_hans=name.name_zh_hans, name_zh_hant=name.name_zh_hant,
+                   romanisation=name.romanisation, region=region)
         if self.rng.random() < 0.3:
             base = f"0000000{200000000 + self.next_id('orcid'):09d}"[-15:]
             digits = base + orcid_check_digit(base)
@@ -567,4 +513,5 @@ def clear_registry() -> None:
 def load_demo_park(*, scale: int = 1) -> DemoPark:
     demo = DemoPark(scale=scale)
     demo.load()
+    dashboard_invalidate()  # bulk_create bypasses the services: refresh the home dashboard's figures on commit
     return demo

@@ -2,7 +2,8 @@
 
 Chinese names are given only where a seed or the organisation's public name states them; where a person's
 Chinese name is not in the seeds it is left empty rather than guessed. Traditional Chinese is derived
-with OpenCC (s2hk) unless given.
+with OpenCC (s2hk) unless given; descriptions are written in all three languages, Traditional Chinese in
+Hong Kong wording.
 """
 
 ZONE = {"code": "hetao", "area_km2": "3.89",
@@ -13,11 +14,15 @@ PARKS = [
     {"code": "shenzhen", "region": "mainland", "area_km2": "3.02", "name_en": "Shenzhen Park",
      "name_zh_hans": "深圳园区",
      "description_en": "North of the Shenzhen River, in Futian District. The State Council issued its "
-                       "Development Plan in August 2023."},
+                       "Development Plan in August 2023.",
+     "description_zh_hans": "位于深圳河北岸的福田区。国务院于2023年8月印发其发展规划。",
+     "description_zh_hant": "位於深圳河北岸的福田區。國務院於2023年8月印發其發展規劃。"},
     {"code": "hong-kong", "region": "hong_kong", "area_km2": "0.87", "name_en": "Hong Kong Park",
      "name_zh_hans": "香港园区",
      "description_en": "The Hong Kong-Shenzhen Innovation and Technology Park in Loop A of the Lok Ma Chau "
-                       "Loop, 87 hectares."},
+                       "Loop, 87 hectares.",
+     "description_zh_hans": "位于落马洲河套A区的港深创新及科技园，占地87公顷。",
+     "description_zh_hant": "位於落馬洲河套A區的港深創新及科技園，佔地87公頃。"},
 ]
 
 PORTS = [
@@ -89,11 +94,13 @@ UNIVERSITY_INSTITUTES = [
      "香港理工大学深圳福田研究院", ["理大福田研究院"], ["information-science", "energy"]),
 ]
 
-# slug, kind, English, Simplified, aliases, directions, origin, description
+# slug, kind, English, Simplified, aliases, directions, origin, description (English, Simplified, Traditional)
 ORGANISATIONS = [
     ("quantum-institute", "research_institute", "Shenzhen (Futian) International Quantum Research Institute",
      "深圳国际量子研究院", ["SIQA", "量子研究院"], ["quantum"], "mainland",
-     "About 200 researchers, 11 of them from abroad; led by academician Yu Dapeng."),
+     ("About 200 researchers, 11 of them from abroad; led by academician Yu Dapeng.",
+      "约200名科研人员，其中11名来自海外；由俞大鹏院士领衔。",
+      "約200名科研人員，其中11名來自海外；由俞大鵬院士領銜。")),
     ("idea", "research_institute",
      "International Digital Economy Academy (Guangdong-Hong Kong-Macao Greater Bay Area Digital Economy "
      "Research Institute)", "粤港澳大湾区数字经济研究院", ["IDEA"], ["big-data-ai"], "mainland", ""),
@@ -102,23 +109,31 @@ ORGANISATIONS = [
     ("towngas-energy-institute", "research_institute", "Towngas Energy Research Institute", "港华能源研究院",
      [], ["energy"], "hong_kong", ""),
     ("united-imaging", "enterprise", "United Imaging", "联影医疗", [], ["life-science"], "mainland",
-     "7T whole-body magnetic resonance imaging."),
+     ("7T whole-body magnetic resonance imaging.", "7T全身磁共振成像。", "7T全身磁力共振成像。")),
     ("xtalpi", "enterprise", "XtalPi", "晶泰科技", [], ["biomedicine", "big-data-ai"], "mainland",
-     "AI drug discovery; listed in June 2024."),
+     ("AI drug discovery; listed in June 2024.", "人工智能药物发现；2024年6月上市。",
+      "人工智能藥物發現；2024年6月上市。")),
     ("ccteg-robot", "enterprise", "China Coal Technology & Engineering Robot Technology",
      "中煤科工机器人科技", [], ["robotics", "embodied-intelligence"], "mainland", ""),
     ("kunyun", "enterprise", "Kunyun Information Technology", "鲲云信息科技", ["Corerain"],
-     ["integrated-circuits", "big-data-ai"], "mainland", "Data-flow AI chips; more than 80% of staff in R&D."),
+     ["integrated-circuits", "big-data-ai"], "mainland", ("Data-flow AI chips; more than 80% of staff in R&D.",
+      "数据流人工智能芯片；超过80%的员工从事研发。", "數據流人工智能晶片；超過80%的員工從事研發。")),
     ("shutang", "enterprise", "Shutang Information Technology", "", [], ["life-science"], "hong_kong",
-     "Non-invasive blood glucose monitoring; about 60 staff."),
+     ("Non-invasive blood glucose monitoring; about 60 staff.", "无创血糖监测；约60名员工。",
+      "無創血糖監測；約60名員工。")),
     ("future-robotics", "enterprise", "Future Robotics", "未来机器人", [], ["robotics"], "mainland",
-     "More than 500 staff; over 40% of orders international."),
+     ("More than 500 staff; over 40% of orders international.", "员工超过500人；逾40%的订单来自海外。",
+      "員工超過500人；逾40%的訂單來自海外。")),
     ("deeproute", "enterprise", "DeepRoute.ai", "元戎启行", [], ["autonomous-driving"], "mainland", ""),
-    ("calb", "enterprise", "CALB", "中创新航", [], ["energy"], "mainland", "Lithium batteries."),
+    ("calb", "enterprise", "CALB", "中创新航", [], ["energy"], "mainland",
+     ("Lithium batteries.", "锂电池。", "鋰電池。")),
     ("apple-lab", "fortune500_rd", "Apple Applied Research Laboratory (Shenzhen)", "苹果深圳应用研究实验室",
-     [], ["information-science"], "abroad", "Announced in March 2024, an investment of more than 1 billion yuan."),
+     [], ["information-science"], "abroad", ("Announced in March 2024, an investment of more than 1 billion yuan.",
+      "2024年3月宣布设立，投资逾10亿元。", "2024年3月宣佈設立，投資逾10億元人民幣。")),
     ("siemens-energy", "fortune500_rd", "Siemens Energy Global Innovation R&D Centre",
-     "西门子能源全球创新研发中心", [], ["energy"], "abroad", "Siemens Energy's third global innovation R&D centre."),
+     "西门子能源全球创新研发中心", [], ["energy"], "abroad",
+     ("Siemens Energy's third global innovation R&D centre.", "西门子能源全球第三个创新研发中心。",
+      "西門子能源全球第三個創新研發中心。")),
     ("faw-gba", "fortune500_rd", "FAW Greater Bay Area R&D Institute", "一汽大湾区研发院", [],
      ["autonomous-driving"], "mainland", ""),
     ("stmicro", "fortune500_rd", "STMicroelectronics Shenzhen Innovation Centre", "意法半导体深圳创新中心", [],
@@ -130,7 +145,8 @@ ORGANISATIONS = [
     ("development-office", "public_body",
      "Shenzhen Park Development Office of the Hetao Shenzhen-Hong Kong S&T Innovation Cooperation Zone",
      "河套深港科技创新合作区深圳园区发展署", ["发展署", "Development Office"], [], "mainland",
-     "Runs the Virtual Park service matrix launched in May 2024."),
+     ("Runs the Virtual Park service matrix launched in May 2024.", "负责运营2024年5月上线的虚拟园区服务矩阵。",
+      "負責營運2024年5月推出的虛擬園區服務矩陣。")),
     ("hksar-government", "public_body", "Government of the Hong Kong Special Administrative Region",
      "香港特别行政区政府", ["HKSAR Government", "港府"], [], "hong_kong", ""),
     ("nmpa-gba-drugs", "public_body", "NMPA Greater Bay Area Centre for Drug Evaluation and Inspection",
@@ -139,7 +155,8 @@ ORGANISATIONS = [
      "NMPA Greater Bay Area Centre for Medical Device Evaluation and Inspection",
      "国家药品监督管理局医疗器械技术审评检查大湾区分中心", [], ["biomedicine"], "mainland", ""),
     ("gba-st-fund", "fund", "Greater Bay Area Science and Technology Special Fund", "大湾区科技专项基金",
-     [], [], "mainland", "5.1 billion yuan landed in the park."),
+     [], [], "mainland",
+     ("5.1 billion yuan landed in the park.", "已有51亿元落地园区。", "已有51億元人民幣落戶園區。")),
 ]
 
 # Pilot platforms named in the seeds: slug, English, Simplified, parent (builder) slug, directions

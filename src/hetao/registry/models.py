@@ -14,8 +14,8 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hetao.core.chinese import normalise_for_search, romanise_name
-from hetao.core.trilingual import DescribedModel, NamedModel, TitledModel, trilingual_fields
+from hetao.core.chinese import romanise_name, strip_tone_numbers
+from hetao.core.trilingual import DescribedModel, NamedModel, TitledModel
 from hetao.core.validators import (
     normalise_pct,
     normalise_uscc,
@@ -24,6 +24,8 @@ from hetao.core.validators import (
     validate_pct,
     validate_uscc,
 )
+
+from . import search_text as searching
 
 
 class Region(models.TextChoices):
@@ -46,15 +48,12 @@ class SearchableModel(models.Model):
         abstract = True
 
     def search_terms(self) -> list[str]:
-        terms = []
-        for field in trilingual_fields(self):
-            terms += [getattr(self, f"{field}_{s}") for s in ("en", "zh_hans", "zh_hant")]
-        return terms
+        """Names, aliases, identifiers and romanisations (not descriptions): see registry/search_text.py."""
+        model = self._meta.model_name
+        return [*searching.TERMS[model](self), *searching.NORMAL_FORMS.get(model, lambda obj: [])(self)]
 
     def refresh_search_text(self) -> None:
-        self.search_text = " | ".join(
-            dict.fromkeys(normalise_for_search(t) for t in self.search_terms() if t)
-        )
+        self.search_text = searching.search_text(self)
 
 
 # ── Zone, parks, ports ─────────────────────────────────────────────────────────────────────────────
@@ -272,9 +271,6 @@ class Organisation(NamedModel, DescribedModel, SearchableModel):
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.splitlines() if a.strip()]
 
-    def search_terms(self) -> list[str]:
-        return [*super().search_terms(), *self.alias_list, self.uscc, self.hk_br]
-
     def clean(self) -> None:
         self.uscc = normalise_uscc(self.uscc)
         self.hk_br = (self.hk_br or "").strip()
@@ -296,7 +292,8 @@ class Person(NamedModel, SearchableModel):
 
     romanisation = models.CharField(
         _("romanisation"), max_length=255, blank=True,
-        help_text=_("Jyutping for Hong Kong and Macao names, Hanyu Pinyin otherwise; derived when empty."),
+        help_text=_("As the person writes it in Latin letters: the Hong Kong spelling for Hong Kong and Macao "
+                    "names (Chan Tai Man), Hanyu Pinyin without tones otherwise (Zhang Wei); derived when empty."),
     )
     region = models.CharField(_("region"), max_length=16, choices=Region.choices, default=Region.MAINLAND,
                               db_index=True)
@@ -315,11 +312,10 @@ class Person(NamedModel, SearchableModel):
     def get_absolute_url(self) -> str:
         return reverse("registry:person", kwargs={"pk": self.pk})
 
-    def search_terms(self) -> list[str]:
-        return [*super().search_terms(), self.romanisation, self.orcid]
-
     def fill_translations(self) -> None:
         super().fill_translations()
+        # Shown as people write it: "Chan Tai Man", "Yu Dapeng", never Jyutping's "can4 daai6 man4".
+        self.romanisation = strip_tone_numbers((self.romanisation or "").strip())
         if not self.romanisation and self.name_zh_hans:
             self.romanisation = romanise_name(self.name_zh_hans, cantonese=self.region in CANTONESE_REGIONS)
 
@@ -447,9 +443,6 @@ class Project(TitledModel, DescribedModel, SearchableModel):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:project", kwargs={"code": self.code})
-
-    def search_terms(self) -> list[str]:
-        return [*super().search_terms(), self.code]
 
     def clean(self) -> None:
         super().clean()

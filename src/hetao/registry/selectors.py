@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hetao.core.chinese import normalise_for_search
-from hetao.core.trilingual import active_suffix
+from hetao.core.trilingual import FALLBACKS, active_suffix
 
 from .models import (
     RESEARCH_SPACE_USES,
@@ -74,7 +74,35 @@ class Kpi:
     unit: str = ""
 
 
-def dashboard_kpis() -> list[Kpi]:
+# key → (label, unit), in the order shown. The figures are stored without labels (language-neutral, see
+# snapshots.py); labels are resolved in the request's language when the page is rendered.
+KPI_LABELS = {
+    "projects": (_("High-end research projects"), ""),
+    "researchers": (_("Research and technology talents"), ""),
+    "pct": (_("PCT international patent applications"), ""),
+    "research_space": (_("Research space in Shenzhen Park"), _("m²")),
+    "professional_parks": (_("Professional parks"), ""),
+    "fortune500": (_("Fortune Global 500 R&D centres"), ""),
+    "platforms": (_("Major research platforms"), ""),
+    "hk_key_projects": (_("Key projects of Hong Kong universities"), ""),
+    "pilot_platforms": (_("Pilot-scale platforms"), ""),
+    "youth_bases": (_("Youth innovation and entrepreneurship bases"), ""),
+    "hk_in_hksp_branch": (_("Hong Kong enterprises and institutions in the HKSP Shenzhen branch"), ""),
+    "standards_orgs": (_("International industry and standards organisations"), ""),
+    "standards": (_("Standards released"), ""),
+    "white_papers": (_("White papers"), ""),
+    "certified_products": (_("Products tested and certified"), ""),
+    "standards_members": (_("Members of standards organisations"), ""),
+}
+NAME_SUFFIXES = ("en", "zh_hans", "zh_hant")
+
+
+def dashboard_figures() -> dict:
+    """Every figure of the home page as plain, picklable data: codes and numbers, names in all three languages."""
+    return {"kpis": _kpi_values(), "charts": _chart_values()}
+
+
+def _kpi_values() -> dict[str, int]:
     on = today()
     org_counts = Organisation.objects.aggregate(
         fortune500=Count("id", filter=Q(kind=OrganisationKind.FORTUNE_500_RD)),
@@ -102,37 +130,29 @@ def dashboard_kpis() -> list[Kpi]:
     research_space = Unit.objects.filter(
         use__in=RESEARCH_SPACE_USES, floor__building__park__region=Region.MAINLAND
     ).aggregate(s=Sum("area_m2"))["s"] or 0
-    m2 = _("m²")
-    return [
-        Kpi("projects", _("High-end research projects"), project_counts["total"]),
-        Kpi("researchers", _("Research and technology talents"), researchers),
-        Kpi("pct", _("PCT international patent applications"), Patent.objects.count()),
-        Kpi("research_space", _("Research space in Shenzhen Park"), int(research_space), m2),
-        Kpi("professional_parks", _("Professional parks"), ProfessionalPark.objects.count()),
-        Kpi("fortune500", _("Fortune Global 500 R&D centres"), org_counts["fortune500"]),
-        Kpi("platforms", _("Major research platforms"), org_counts["platforms"]),
-        Kpi("hk_key_projects", _("Key projects of Hong Kong universities"), project_counts["hk_key"]),
-        Kpi("pilot_platforms", _("Pilot-scale platforms"), org_counts["pilot"]),
-        Kpi("youth_bases", _("Youth innovation and entrepreneurship bases"), org_counts["youth"]),
-        Kpi("hk_in_hksp_branch", _("Hong Kong enterprises and institutions in the HKSP Shenzhen branch"),
-            hk_in_branch),
-        Kpi("standards_orgs", _("International industry and standards organisations"),
-            org_counts["standards_orgs"]),
-        Kpi("standards", _("Standards released"), outputs[StandardOutputKind.STANDARD]),
-        Kpi("white_papers", _("White papers"), outputs[StandardOutputKind.WHITE_PAPER]),
-        Kpi("certified_products", _("Products tested and certified"),
-            outputs[StandardOutputKind.CERTIFIED_PRODUCT]),
-        Kpi("standards_members", _("Members of standards organisations"), StandardsMembership.objects.count()),
-    ]
+    return {
+        "projects": project_counts["total"],
+        "researchers": researchers,
+        "pct": Patent.objects.count(),
+        "research_space": int(research_space),
+        "professional_parks": ProfessionalPark.objects.count(),
+        "fortune500": org_counts["fortune500"],
+        "platforms": org_counts["platforms"],
+        "hk_key_projects": project_counts["hk_key"],
+        "pilot_platforms": org_counts["pilot"],
+        "youth_bases": org_counts["youth"],
+        "hk_in_hksp_branch": hk_in_branch,
+        "standards_orgs": org_counts["standards_orgs"],
+        "standards": outputs[StandardOutputKind.STANDARD],
+        "white_papers": outputs[StandardOutputKind.WHITE_PAPER],
+        "certified_products": outputs[StandardOutputKind.CERTIFIED_PRODUCT],
+        "standards_members": StandardsMembership.objects.count(),
+    }
 
 
-def dashboard_charts() -> dict:
-    """Series for the home page's charts, labels in the active language."""
-    suffix = active_suffix()
-    by_direction = (
-        Project.objects.values("key_direction__code", f"key_direction__name_{suffix}", "key_direction__name_en")
-        .annotate(n=Count("id")).order_by("-n")
-    )
+def _chart_values() -> dict:
+    names = [f"key_direction__name_{s}" for s in NAME_SUFFIXES]
+    by_direction = Project.objects.values("key_direction__code", *names).annotate(n=Count("id")).order_by("-n")
     by_region = dict(Person.objects.values_list("region").annotate(n=Count("id")).order_by())
     by_year = (
         Patent.objects.annotate(year=ExtractYear("filing_date")).values_list("year")
@@ -141,27 +161,60 @@ def dashboard_charts() -> dict:
     space = (
         Unit.objects.values_list("floor__building__park__code", "use").annotate(area=Sum("area_m2")).order_by()
     )
-    parks = {p.code: p.name for p in Park.objects.all()}
+    park_names = {p["code"]: p for p in Park.objects.values("code", *(f"name_{s}" for s in NAME_SUFFIXES))}
     space_by_park: dict[str, dict[str, float]] = {}
     for park_code, use, area in space:
         space_by_park.setdefault(park_code, {})[use] = float(area)
     return {
         "projects_by_direction": [
-            {"name": row[f"key_direction__name_{suffix}"] or row["key_direction__name_en"], "value": row["n"]}
+            {"names": {s: row[f"key_direction__name_{s}"] for s in NAME_SUFFIXES}, "value": row["n"]}
             for row in by_direction
+        ],
+        "researchers_by_region": {value: n for value, n in by_region.items()},
+        "pct_by_year": {"years": [str(y) for y, _n in by_year], "counts": [n for _y, n in by_year]},
+        "space_by_park_and_use": {
+            "parks": [
+                {"code": code, "names": {s: (park_names.get(code) or {}).get(f"name_{s}", "") for s in NAME_SUFFIXES}}
+                for code in space_by_park
+            ],
+            "by_use": {use: [round(space_by_park[code].get(use, 0)) for code in space_by_park]
+                       for use in SpaceUse.values},
+        },
+    }
+
+
+def dashboard_kpis(figures: dict | None = None) -> list[Kpi]:
+    """The KPIs, labelled in the active language (computed now unless `figures` from a snapshot are given)."""
+    values = (figures or dashboard_figures())["kpis"]
+    return [Kpi(key, label, values[key], unit) for key, (label, unit) in KPI_LABELS.items()]
+
+
+def dashboard_charts(figures: dict | None = None) -> dict:
+    """Series for the home page's charts, labels in the active language."""
+    charts = (figures or dashboard_figures())["charts"]
+    suffix = active_suffix()
+    by_region = charts["researchers_by_region"]
+    space = charts["space_by_park_and_use"]
+    return {
+        "projects_by_direction": [
+            {"name": row["names"][suffix] or row["names"]["en"], "value": row["value"]}
+            for row in charts["projects_by_direction"]
         ],
         "researchers_by_region": [
             {"name": str(label), "value": by_region[value]} for value, label in Region.choices if value in by_region
         ],
-        "pct_by_year": {"years": [str(y) for y, _n in by_year], "counts": [n for _y, n in by_year]},
+        "pct_by_year": charts["pct_by_year"],
         "space_by_park_and_use": {
-            "parks": [parks.get(code, code) for code in space_by_park],
-            "series": [
-                {"name": str(label), "data": [round(space_by_park[code].get(use, 0)) for code in space_by_park]}
-                for use, label in SpaceUse.choices
-            ],
+            # A park missing from the park table shows its code, as before.
+            "parks": [_localised_name(park["names"], suffix) or park["code"] for park in space["parks"]],
+            "series": [{"name": str(label), "data": space["by_use"].get(use, [])} for use, label in SpaceUse.choices],
         },
     }
+
+
+def _localised_name(names: dict[str, str], suffix: str) -> str:
+    """The name in `suffix` or its fallback, as `NamedModel.name` does (core.trilingual.FALLBACKS)."""
+    return next((names[s] for s in FALLBACKS[suffix] if names.get(s)), "")
 
 
 # ── Directory ─────────────────────────────────────────────────────────────────────────────────────

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from hetao.audit.service import audit_record
 
 from .models import Lease, Organisation, Person, Project, Unit
+from .snapshots import dashboard_invalidate
 
 __all__ = [
     "lease_create",
@@ -34,6 +35,7 @@ def _save_new(*, actor, instance: models.Model, action: str, m2m: dict[str, list
         getattr(instance, name).set(values)
     fields = [f.attname for f in instance._meta.concrete_fields if f.attname not in ("id", "search_text")]
     audit_record(actor=actor, action=action, target=instance, changes={"created": _snapshot(instance, fields)})
+    dashboard_invalidate()  # every registry record is counted on the home dashboard
     return instance
 
 
@@ -57,6 +59,7 @@ def organisation_update(*, actor, organisation: Organisation, key_directions: li
     after = _snapshot(organisation, list(fields))
     changed = {k: [before[k], after[k]] for k in fields if before[k] != after[k]}
     audit_record(actor=actor, action="registry.organisation.update", target=organisation, changes=changed)
+    dashboard_invalidate()  # its kind, origin or names are counted or shown on the home dashboard
     return organisation
 
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import selectors, snapshots
 from .forms import (
     OrganisationFilterForm,
     PersonFilterForm,
@@ -36,9 +36,10 @@ def _directory(request, *, form_class, select, template: str):
 
 @require_GET
 def home(request):
+    figures = snapshots.dashboard_figures()  # from the snapshot: no aggregate queries per request
     return render(request, "registry/home.html", {
-        "kpis": selectors.dashboard_kpis(),
-        "charts": selectors.dashboard_charts(),
+        "kpis": selectors.dashboard_kpis(figures),
+        "charts": selectors.dashboard_charts(figures),
         "parks": selectors.parks(),
     })
 

@@ -3,6 +3,7 @@
 Each variable is documented in docs/configuration.md. dev.py, test.py and prod.py only change defaults.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "hetao.community",
     "hetao.onestop",
     "hetao.passes",
+    "hetao.ops",
+    "hetao.workdays",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# Optional read replica for report reads marked with hetao.ops.replica.reports() (docs/deploy.md).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {**env.db("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"},
+                            "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"]}
+DATABASE_ROUTERS = ["hetao.ops.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -142,6 +150,8 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/jsqr", NODE_MODULES / "jsqr" / "dist"),
 ]
+# TrueType fonts embedded (subset) in every PDF: Noto Sans SC and HK from npm (hetao.core.pdf).
+HETAO_PDF_FONT_DIR = Path(env("HETAO_PDF_FONT_DIR", default=str(NODE_MODULES / "@expo-google-fonts")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -152,6 +162,7 @@ MEDIA_ROOT = VAR_DIR / "private"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "hetao.core.errors.csrf_failure"  # the park's own page, in the page's language
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -186,6 +197,9 @@ LOGGING = {
 
 # Pagination of directory pages and API lists.
 HETAO_PAGE_SIZE = env.int("HETAO_PAGE_SIZE", default=25)
+# Seconds the home dashboard's figures may be served from their snapshot when no registry service wrote
+# (the safety net for writes outside the services: admin, other apps, SQL). See registry/snapshots.py.
+HETAO_DASHBOARD_MAX_AGE = env.int("HETAO_DASHBOARD_MAX_AGE", default=300)
 HETAO_API_MAX_PAGE_SIZE = 100
 FORMAT_MODULE_PATH = ["hetao.formats"]
 
@@ -201,6 +215,7 @@ ACCOUNT_ADAPTER = "hetao.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "hetao.accounts.forms.SignupExtraForm"
+ACCOUNT_USER_DISPLAY = "hetao.accounts.models.user_display"  # the whole name, in its script's order
 ACCOUNT_UNIQUE_EMAIL = True
 # Sign-up says plainly when an email is already registered (users asked for a specific message); sign-up is
 # rate-limited per IP below, which bounds how fast anyone can probe for addresses.
@@ -210,8 +225,11 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hetao Virtual Park] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("HETAO_HTTP_PROTOCOL", default="http")
+# Every absolute link the park sends (emails, notifications) starts from this one public address; the site's
+# name greets in emails and subjects, translated when the catalogue knows it (see hetao.core.links).
+HETAO_PUBLIC_BASE_URL = env("HETAO_PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+HETAO_SITE_NAME = env("HETAO_SITE_NAME", default="Hetao Virtual Park")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = HETAO_PUBLIC_BASE_URL.split(":", 1)[0]
 ACCOUNT_SESSION_REMEMBER = None
 # Sign-in protection: failures are limited per IP and per account (the account is locked for the window).
 ACCOUNT_RATE_LIMITS = {
@@ -221,6 +239,14 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# The client's address for rate limits, audit records and alerts (hetao.core.clientip). Behind a reverse proxy,
+# name the proxy's header or count; without either, X-Forwarded-For is ignored (anyone can send it).
+HETAO_TRUSTED_PROXY_COUNT = env.int("HETAO_TRUSTED_PROXY_COUNT", default=0)
+HETAO_TRUSTED_CLIENT_IP_HEADER = env("HETAO_TRUSTED_CLIENT_IP_HEADER", default="")
+HETAO_TRUSTED_PROXIES = [str(ipaddress.ip_network(n, strict=False))  # fails at start-up on a typo
+                         for n in env.list("HETAO_TRUSTED_PROXIES", default=[])]
+ALLAUTH_TRUSTED_PROXY_COUNT = HETAO_TRUSTED_PROXY_COUNT  # allauth asks hetao.core.clientip (adapter); same values
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = HETAO_TRUSTED_CLIENT_IP_HEADER or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Hetao Virtual Park"
@@ -264,6 +290,13 @@ OAUTH2_PROVIDER = {
         "organisations": "Your organisations and roles",
     },
     "DEFAULT_SCOPES": ["openid"],
+    # Published in the discovery documents and enforced by hetao.accounts.oidc (code flow only; public PKCE
+    # clients authenticate with `none`, confidential ones with their secret).
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grant, S256 PKCE only, tokens only in headers,
@@ -285,7 +318,6 @@ from hetao.accounts import oidc_keys  # noqa: E402  (needs HETAO_OIDC_KEY_DIR ab
 
 OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"], OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEYS_INACTIVE"] = oidc_keys.load(
     HETAO_OIDC_KEY_DIR)
-HETAO_SITE_HOST = env("HETAO_SITE_HOST", default="127.0.0.1:8000")
 HETAO_FIELD_ENCRYPTION_KEYS = env.list("HETAO_FIELD_ENCRYPTION_KEYS", default=[])
 
 # ── One code: park passes ───────────────────────────────────────────────────────────────────────────
@@ -293,3 +325,10 @@ HETAO_ZONE = env("HETAO_ZONE", default="hetao")
 HETAO_PASS_KEY_DIR = Path(env("HETAO_PASS_KEY_DIR", default=str(VAR_DIR / "keys" / "passes")))
 HETAO_PASS_KEY_LIFETIME_DAYS = env.int("HETAO_PASS_KEY_LIFETIME_DAYS", default=60)
 HETAO_PASS_CODE_SECONDS = 60
+
+# ── Operations (hetao.ops): readiness, the scheduler's jobs ─────────────────────────────────────────────
+HETAO_HEARTBEAT_MAX_AGE = env.int("HETAO_HEARTBEAT_MAX_AGE", default=120)  # seconds before /readyz fails
+HETAO_PASS_KEY_ROTATE_DAYS = env.int("HETAO_PASS_KEY_ROTATE_DAYS", default=30)  # < the lifetime above
+HETAO_OIDC_KEY_ROTATE_DAYS = env.int("HETAO_OIDC_KEY_ROTATE_DAYS", default=90)
+HETAO_BACKUP_DIR = env("HETAO_BACKUP_DIR", default="")  # set: the scheduler writes a backup there daily
+HETAO_BACKUP_KEEP = env.int("HETAO_BACKUP_KEEP", default=14)

@@ -16,13 +16,23 @@ def _required(name: str) -> str:
 SECRET_KEY = _required("HETAO_SECRET_KEY")
 _required("DATABASE_URL")
 HETAO_FIELD_ENCRYPTION_KEYS = [k for k in _required("HETAO_FIELD_ENCRYPTION_KEYS").split(",") if k]
-HETAO_SITE_HOST = _required("HETAO_SITE_HOST")
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+HETAO_PUBLIC_BASE_URL = _required("HETAO_PUBLIC_BASE_URL").rstrip("/")
+if not HETAO_PUBLIC_BASE_URL.startswith("https://") or "/" in HETAO_PUBLIC_BASE_URL[len("https://"):]:
+    raise ImproperlyConfigured("HETAO_PUBLIC_BASE_URL must be the park's https:// address, e.g. https://park.example.org")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = HETAO_PUBLIC_BASE_URL.split(":", 1)[0]
 ALLOWED_HOSTS = [h for h in _required("HETAO_ALLOWED_HOSTS").split(",") if h]
 DEBUG = False
 
+# Every process (app servers, worker, scheduler, on every machine) shares one cache: sign-in failure counters,
+# sessions (cached_db: Redis in front of the database) and figures. Per-process memory would split them.
+CACHES = {"default": env.cache_url_config(_required("HETAO_CACHE_URL"))}
+if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in ("LocMemCache", "DummyCache"):
+    raise ImproperlyConfigured("HETAO_CACHE_URL must be a shared cache in production, e.g. redis://127.0.0.1:6379/1.")
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 SECURE_SSL_REDIRECT = env.bool("HETAO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes of load balancers may use plain http
 SECURE_HSTS_SECONDS = env.int("HETAO_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -1,4 +1,9 @@
+import re
+
 from django import template
+from django.template.defaultfilters import linebreaks_filter
+
+from hetao.core.sanitize import clean_html
 
 register = template.Library()
 
@@ -20,3 +25,27 @@ def widget_class(bound_field, css: str):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter(is_safe=True)
+def safe_html(value):
+    """Staff-edited rich text (e.g. a help text) reduced to the safe subset of hetao.core.sanitize; never `|safe`."""
+    return clean_html(value)
+
+
+_BLOCK = re.compile(r"<(p|ul|ol)\b")
+
+
+@register.filter(is_safe=True)
+def safe_paragraphs(value):
+    """Like `safe_html`, for longer text (guidance): plain text with blank lines becomes paragraphs."""
+    cleaned = clean_html(value)
+    return cleaned if _BLOCK.search(cleaned) else linebreaks_filter(cleaned)
+
+
+@register.filter
+def is_optional(bound_field) -> bool:
+    """Whether a field shows "(optional)": the one place that decides it. A repeatable group's sub-field is
+    checked only once its row is used, so the form marks it `aria-required` rather than `required`."""
+    field = bound_field.field
+    return not field.required and str(field.widget.attrs.get("aria-required", "")).lower() != "true"

@@ -26,7 +26,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         if reset:
             from hetao.accounts.demo import clear_demo_accounts
+            from hetao.onestop.demo import clear_demo_applications
+            from hetao.passes.demo import clear_demo_passes
 
+            clear_demo_passes()
+            clear_demo_applications()
             clear_demo_accounts()
             demo.clear_registry()
         with transaction.atomic():

@@ -1,0 +1,38 @@
+"""Trilingual fields in templates, with the language of a fallback marked.
+
+    {% load trilingual %}
+    {% trilingual organisation "name" %}         → 河套深港科技创新合作区, or <span lang="en">Hetao …</span>
+    <div{% lang_attr event "description" %}>{{ event.description|linebreaks }}</div>   → <div lang="en">…
+
+Text in the page's own language is left unmarked; text that fell back to another language (an English-only
+record on a Chinese page) gets that language's BCP 47 tag, as WCAG 3.1.2 (language of parts) asks.
+"""
+
+from django import template
+from django.utils.html import format_html
+
+from hetao.core.trilingual import LANGUAGE_TAGS, active_suffix, localised_with_language
+
+register = template.Library()
+
+
+def _fallback(obj, field: str) -> tuple[str, str | None]:
+    """(text, BCP 47 tag if the text is not in the active language else None)."""
+    if obj is None:
+        return "", None
+    if not hasattr(obj, f"{field}_en"):  # not a trilingual field: shown as it is
+        return getattr(obj, field, ""), None
+    text, suffix = localised_with_language(obj, field)
+    return text, (LANGUAGE_TAGS[suffix] if text and suffix != active_suffix() else None)
+
+
+@register.simple_tag
+def trilingual(obj, field: str):
+    text, tag = _fallback(obj, field)
+    return format_html('<span lang="{}">{}</span>', tag, text) if tag else format_html("{}", text)
+
+
+@register.simple_tag
+def lang_attr(obj, field: str):
+    _text, tag = _fallback(obj, field)
+    return format_html(' lang="{}"', tag) if tag else ""
