@@ -35,7 +35,8 @@ def main(path: str, table: dict[str, str]) -> int:
         plural = any(line.startswith("msgid_plural") for line in head)
         entries[i] = "\n".join(head + [f"msgstr[0] {quote(text)}" if plural else f"msgstr {quote(text)}"])
         done += 1
-    Path(path).write_text("\n\n".join(entries), encoding="utf-8")
+    text = "\n\n".join(entries)
+    Path(path).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")  # msgfmt needs it
     return done
 
 

@@ -174,7 +174,8 @@ def test_carrying_out_twice_does_nothing_more(mei):
 
 # ── A user who has one of everything ─────────────────────────────────────────────────────────────────
 
-FULL_EMAIL, FIRST, LAST, MOBILE, IP = "meixiu.everything@example.org", "Meixiu", "Chanwong", "+85291234568", "203.0.113.77"
+FULL_EMAIL, FIRST, LAST = "meixiu.everything@example.org", "Meixiu", "Chanwong"
+MOBILE, IP = "+85291234568", "203.0.113.77"
 FULL_CARD = f"Y419370({hkid_check_digit('Y', '419370')})"
 MARKERS = (FULL_EMAIL, FIRST, LAST, MOBILE, FULL_CARD, "419370", IP)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -195,7 +196,7 @@ def rows_mentioning(markers) -> list[str]:
 
 
 @pytest.fixture
-def everything(client, django_capture_on_commit_callbacks):
+def everything(client):
     """A member with an application in every state, documents, codes, places, tokens, sessions and more."""
     import datetime
     import io
@@ -208,7 +209,7 @@ def everything(client, django_capture_on_commit_callbacks):
     from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
     from oauth2_provider.models import Application as Client
 
-    from hetao.accounts.models import Invitation, JoinRequest, KnownDevice
+    from hetao.accounts.models import Invitation, KnownDevice
     from hetao.community import services as community
     from hetao.community.models import Event, InterestGroup
     from hetao.onestop import services as onestop

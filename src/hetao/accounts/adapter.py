@@ -7,8 +7,8 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.urls import reverse
 from django.utils import translation
 
-from hetao.accounts.permissions import can
 from hetao.core import links
+from hetao.core.permissions import can
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from oauth2_provider.models import Application
 
+from hetao.core.permissions import can, require
+
 from . import clients
-from .permissions import can, require
 
 MANAGE = "oidc.manage_clients"
 

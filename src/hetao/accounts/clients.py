@@ -19,9 +19,9 @@ from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application, Grant, IDToken, RefreshToken
 
 from hetao.audit.service import audit_record
+from hetao.core.permissions import require
 
 from .models import ClientPolicy
-from .permissions import require
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 CLIENT_TYPES = [

@@ -1,33 +1,14 @@
 """Rules of one account: organisations, members, staff roles, OIDC clients, security log, identity documents,
-privacy — and the staff-role helpers other apps' rules build on (`in_department`, `is_org_admin`).
+privacy (registered with hetao.core.permissions).
 
-The registry itself lives in `hetao.core.permissions`; `can`, `require` and `rule` are re-exported here for
-callers that predate it.
+The registry lives in `hetao.core.permissions` and the staff-role helpers in `hetao.core.roles`; both are
+re-exported here for callers that predate them.
 """
 
 from hetao.core.permissions import RULES, can, require, rule
+from hetao.core.roles import in_department, is_org_admin, is_org_member
 
 __all__ = ["RULES", "can", "in_department", "is_org_admin", "is_org_member", "require", "rule"]
-
-
-def in_department(actor, *codes: str, head: bool = False) -> bool:
-    if actor.is_superuser:
-        return True
-    roles = actor.staff_roles.filter(department__code__in=codes)
-    return roles.filter(role="head").exists() if head else roles.exists()
-
-
-def is_org_admin(actor, organisation) -> bool:
-    return actor.memberships.filter(organisation=organisation, role="admin").exists()
-
-
-def is_org_member(actor, organisation) -> bool:
-    return actor.memberships.filter(organisation=organisation).exists()
-
-
-@rule("registry.change")
-def _registry_change(actor, obj) -> bool:
-    return in_department(actor, "data", "enterprise_services")
 
 
 @rule("organisation.view_members")
@@ -64,11 +45,6 @@ def _view_security_log(actor, obj) -> bool:
 def _reveal_document(actor, document) -> bool:
     """Heads of talent services and of facilities and security, for a stated reason (audited)."""
     return in_department(actor, "talent_services", "facilities_security", head=True)
-
-
-@rule("community.publish")
-def _publish(actor, obj) -> bool:
-    return in_department(actor, "enterprise_services", "talent_services", "data")
 
 
 @rule("privacy.delete_accounts")

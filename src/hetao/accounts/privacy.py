@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hetao.audit.service import audit_record
+from hetao.core.permissions import require
 
 from .models import DeletionRequest, Invitation, User
-from .permissions import require
 from .tasks import send_account_email
 
 KEPT_AFTER_DELETION = [
@@ -124,7 +124,8 @@ def _keep_records_under_pseudonym(user: User, pseudonym: str) -> int:
 
 
 def _end_what_the_account_holds(user: User) -> None:
-    """What deleting the row would not do well by cascade: places on events, sessions, OIDC clients."""
+    """What deleting the row would not do well by cascade: places on events (the waiting list moves up),
+    sessions (in the session store), OIDC clients (kept), access rules (revoke first), invitations (by email)."""
     from allauth.usersessions.models import UserSession
     from oauth2_provider.models import get_application_model
 
@@ -141,7 +142,8 @@ def _end_what_the_account_holds(user: User) -> None:
     # (inside the cascade the revocation would create a new holder for the account being deleted).
     for rule in AccessRule.objects.filter(user=user):
         rule.delete()
-    Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
+    if user.email:
+        Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
 
 
 def _forget_addresses(user: User) -> None:

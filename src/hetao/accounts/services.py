@@ -1,6 +1,6 @@
 """Writes of the one-account part: memberships, invitations, requests to join, person claims, profile.
 
-Each service checks permission through hetao.accounts.permissions, runs in a transaction, writes its
+Each service checks permission through hetao.core.permissions, runs in a transaction, writes its
 audit record, and sends email after commit through a task.
 """
 
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from hetao.audit.service import audit_record
 from hetao.core.crypto import blind_index, decrypt, encrypt
 from hetao.core.links import absolute_url
+from hetao.core.permissions import require
 from hetao.core.validators import (
     normalise_hkid,
     validate_hkid,
@@ -25,7 +26,6 @@ from hetao.core.validators import (
 
 from .adapter import recipient_language
 from .models import IdentityDocument, Invitation, JoinRequest, Membership, MembershipRole, PersonClaim, User
-from .permissions import require
 from .tasks import send_account_email
 
 __all__ = [

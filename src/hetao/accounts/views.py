@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hetao.core.params import int_param
+from hetao.core.permissions import can, require
 from hetao.registry.models import Organisation, Person
 
 from . import services
@@ -23,7 +24,6 @@ from .forms import (
     RevealForm,
 )
 from .models import IdentityDocument, Invitation, JoinRequest, Membership
-from .permissions import can, require
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -8,9 +8,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hetao.accounts.models import User
-from hetao.accounts.permissions import require
 from hetao.audit.service import audit_record
 from hetao.core.links import language_neutral
+from hetao.core.permissions import require
 
 from .models import Announcement, Audience, EmailPreference, Event, InterestGroup, Notification, Registration
 from .tasks import email_notification

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hetao.accounts.permissions import can
+from hetao.core.permissions import can
 
 from . import services
 from .models import Announcement, Event, InterestGroup, NotificationKind, Registration
@@ -104,17 +104,10 @@ def event(request, pk: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(event.get_absolute_url())
-    ticket = None
-    if mine is not None and mine.status == Registration.Status.CONFIRMED:
-        from hetao.passes.services import qr_svg, ticket_for
-
-        code = ticket_for(mine)
-        ticket = {"code": code, "qr": qr_svg(code)} if code else None
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
     waiting = event.registrations.filter(status=Registration.Status.WAITLISTED).count()
     return render(request, "community/event.html", {"event": event, "mine": mine, "confirmed": confirmed,
-                                                    "waiting": waiting, "free": max(0, event.capacity - confirmed),
-                                                    "ticket": ticket})
+                                                    "waiting": waiting, "free": max(0, event.capacity - confirmed)})
 
 
 def _login_url() -> str:

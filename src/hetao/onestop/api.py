@@ -13,8 +13,8 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import SessionAuth
 
-from hetao.accounts.permissions import require
 from hetao.api.schemas import Key, Pagination, PathId, Reference
+from hetao.core.permissions import require
 from hetao.core.trilingual import localised
 from hetao.registry.models import Organisation
 

@@ -6,6 +6,3 @@ class OnestopConfig(AppConfig):
     name = "hetao.onestop"
     label = "onestop"
     verbose_name = _("One network (park services)")
-
-    def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)

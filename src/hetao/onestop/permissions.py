@@ -1,6 +1,7 @@
-"""Who may see and decide applications (registered into hetao.accounts.permissions)."""
+"""Who may see and decide applications (rules registered with hetao.core.permissions)."""
 
-from hetao.accounts.permissions import in_department, rule
+from hetao.core.permissions import rule
+from hetao.core.roles import in_department
 
 
 def step_departments(application) -> set[str]:

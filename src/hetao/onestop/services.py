@@ -18,10 +18,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hetao.accounts.models import User
-from hetao.accounts.permissions import can, require
 from hetao.audit.models import AuditEvent
 from hetao.audit.service import audit_record
 from hetao.community.services import notify
+from hetao.core.permissions import can, require
 from hetao.core.workdays import add_working_days
 
 from . import formdef

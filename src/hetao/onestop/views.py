@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hetao.accounts.permissions import can, require
 from hetao.core.params import int_param, optional_int_param
+from hetao.core.permissions import can, require
 from hetao.registry.models import Organisation
 
 from . import formdef, pdf, selectors, services

@@ -3,8 +3,10 @@
 import hashlib
 
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
+
+from hetao.api.schemas import ErrorOut
 
 from . import services
 from .models import AccessPoint
@@ -35,23 +37,50 @@ class ScanOut(Schema):
     subject: str
 
 
-@router.get("/passes/trust-list")
+class KeyOut(Schema):
+    kty: str
+    crv: str
+    alg: str
+    use: str
+    kid: str
+    x: str
+    not_before: int = Field(description="Unix time")
+    not_after: int = Field(description="Unix time")
+
+
+class JwksOut(Schema):
+    keys: list[KeyOut]
+
+
+class TrustListOut(JwksOut):
+    zone: str
+    issued_at: int
+
+
+class RevocationsOut(Schema):
+    zone: str
+    issued_at: int
+    revoked: dict[str, int] = Field(description="Pseudonym → the lowest epoch still valid")
+
+
+@router.get("/passes/trust-list", response=TrustListOut)
 def get_trust_list(request):
     """Public keys (with validity) that sign park codes, for offline verification."""
     return services.trust_list()
 
 
-@router.get("/passes/jwks")
+@router.get("/passes/jwks", response=JwksOut)
 def get_jwks(request):
     return {"keys": services.trust_list()["keys"]}
 
 
-@router.get("/passes/revocations", auth=gate_auth)
+@router.get("/passes/revocations", response=RevocationsOut, auth=gate_auth)
 def get_revocations(request):
     return services.revocation_list()
 
 
-@router.post("/passes/scan", response={200: ScanOut, 400: ScanOut, 403: ScanOut}, auth=gate_auth)
+# A refused code is a 400 or 403 with the scan's answer; a body that cannot be read at all is a 400 {detail}.
+@router.post("/passes/scan", response={200: ScanOut, 400: ScanOut | ErrorOut, 403: ScanOut}, auth=gate_auth)
 def post_scan(request, payload: ScanIn):
     access_point = request.auth
     if payload.access_point != access_point.code:

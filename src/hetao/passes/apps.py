@@ -8,4 +8,4 @@ class PassesConfig(AppConfig):
     verbose_name = _("One code (park passes)")
 
     def ready(self):
-        from . import permissions, signals  # noqa: F401
+        from . import signals  # noqa: F401

@@ -1,4 +1,5 @@
-from hetao.accounts.permissions import in_department, rule
+from hetao.core.permissions import rule
+from hetao.core.roles import in_department
 
 
 @rule("passes.scan")

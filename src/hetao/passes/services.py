@@ -125,7 +125,7 @@ class LiveRevocations:
 @transaction.atomic
 def visitor_invite(*, actor, access_point: AccessPoint, guest_name: str, guest_email: str,
                    valid_from: datetime.datetime, valid_until: datetime.datetime) -> tuple[VisitorPass, str]:
-    from hetao.accounts.permissions import require
+    from hetao.core.permissions import require
 
     require(actor, "passes.invite_visitor", access_point)
     if valid_until <= valid_from:

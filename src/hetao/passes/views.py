@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hetao.accounts.permissions import require
+from hetao.core.permissions import require
 
 from . import services
 from .forms import LogFilterForm, VisitorForm

@@ -5,11 +5,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from hetao.api.auth import staff_session
 from hetao.api.schemas import Id, Key, Pagination, PathId, Year, model_schema
+from hetao.core.api_auth import PermissionSessionAuth
 from hetao.core.trilingual import localised
 
 from . import selectors, services
@@ -28,6 +29,8 @@ from .models import (
 )
 
 router = Router(tags=["registry"])
+# Every write below: a signed-in member of staff allowed "registry.change" (hetao.registry.permissions).
+may_change = PermissionSessionAuth("registry.change", gettext_lazy("Only park staff of the registry may change it."))
 
 
 class Trilingual(Schema):
@@ -269,7 +272,7 @@ def _references(payload: OrganisationIn) -> dict:
     return {**refs, "key_directions": directions}
 
 
-@router.post("/organisations", response={201: OrganisationOut}, auth=staff_session)
+@router.post("/organisations", response={201: OrganisationOut}, auth=may_change)
 def create_organisation(request, payload: OrganisationIn):
     data = payload.dict(exclude={"parent", "park", "key_directions", "aliases"})
     org = services.organisation_create(actor=request.user, aliases="\n".join(payload.aliases),
@@ -277,7 +280,7 @@ def create_organisation(request, payload: OrganisationIn):
     return Status(201, org)
 
 
-@router.patch("/organisations/{slug}", response=OrganisationOut, auth=staff_session)
+@router.patch("/organisations/{slug}", response=OrganisationOut, auth=may_change)
 def update_organisation(request, slug: Key, payload: OrganisationPatch):
     org = get_object_or_404(Organisation, slug=slug)
     fields = payload.dict(exclude_unset=True)
@@ -293,7 +296,7 @@ class ProjectIn(model_schema(Project, ["code", "title_en", "title_zh_hans", "tit
     key_direction: str
 
 
-@router.post("/projects", response={201: ProjectOut}, auth=staff_session)
+@router.post("/projects", response={201: ProjectOut}, auth=may_change)
 def create_project(request, payload: ProjectIn):
     data = payload.dict(exclude={"lead_organisation", "partners", "key_direction"})
     project = services.project_create(
@@ -325,7 +328,7 @@ class LeaseOut(Schema):
         return obj.organisation.slug
 
 
-@router.post("/leases", response={201: LeaseOut}, auth=staff_session)
+@router.post("/leases", response={201: LeaseOut}, auth=may_change)
 def create_lease(request, payload: LeaseIn):
     lease = services.lease_create(
         actor=request.user,

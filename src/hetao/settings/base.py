@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hetao.passes",
     "hetao.ops",
     "hetao.workdays",
+    "hetao.demo",  # last: it loads every app's demo records (manage.py load_demo_park)
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from hetao.accounts.permissions import can
+from hetao.core.permissions import can
 
 from . import services
 from .models import WorkdayOverride

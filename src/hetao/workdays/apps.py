@@ -10,7 +10,6 @@ class WorkdaysConfig(AppConfig):
     def ready(self):
         from hetao.core import workdays
 
-        from . import permissions  # noqa: F401  (registers the rules)
         from .services import load_overrides, overrides_token
 
         workdays.register_override_source(load_overrides, overrides_token)

@@ -1,6 +1,7 @@
-"""Who may change the working-day calendars (registered into hetao.accounts.permissions)."""
+"""Who may change the working-day calendars (rules registered with hetao.core.permissions)."""
 
-from hetao.accounts.permissions import in_department, rule
+from hetao.core.permissions import rule
+from hetao.core.roles import in_department
 
 
 @rule("workdays.manage")

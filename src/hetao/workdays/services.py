@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 from hetao.accounts.models import User
-from hetao.accounts.permissions import require
 from hetao.audit.service import audit_record
 from hetao.core import workdays
+from hetao.core.permissions import require
 
 from .models import WorkdayOverride
 
