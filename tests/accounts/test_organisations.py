@@ -3,6 +3,7 @@ import datetime
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from hetao.accounts.models import Invitation, JoinRequest, Membership, PersonClaim, User
@@ -110,7 +111,7 @@ def test_person_claim_confirmed_by_staff(client, member_user):
     assert PersonClaim.objects.filter(user=member_user).count() == 1
     from hetao.accounts import services
 
-    with pytest.raises(Exception, match="person_claim.decide"):
+    with pytest.raises(PermissionDenied, match="person_claim.decide"):
         services.person_claim_decide(actor=member_user, claim=claim, confirm=True)
     officer = staff_in("talent", "talent_services")
     services.person_claim_decide(actor=officer, claim=claim, confirm=True)

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hetao.accounts.models import Membership
@@ -128,7 +129,7 @@ def test_officers_return_amend_two_step_second_signoff_and_letter(client, applic
     research = staff_in("res", "research_management")
     finance_a, finance_b = staff_in("fa", "finance"), staff_in("fb", "finance")
     # Finance cannot act on the research step.
-    with pytest.raises(Exception, match="onestop.decide"):
+    with pytest.raises(PermissionDenied, match="onestop.decide"):
         services.application_decide(actor=finance_a, application=application, action="approve")
     services.application_decide(actor=research, application=application, action="return",
                                 comment="Add the project number.", internal_note="Grant letter fine.")
@@ -147,7 +148,7 @@ def test_officers_return_amend_two_step_second_signoff_and_letter(client, applic
     services.application_decide(actor=finance_a, application=application, action="approve")  # first sign-off
     application.refresh_from_db()
     assert application.status == Status.IN_REVIEW and application.first_signoff_by == finance_a
-    with pytest.raises(Exception, match="another officer"):
+    with pytest.raises(ValidationError, match="another officer"):
         services.application_decide(actor=finance_a, application=application, action="approve")
     services.application_decide(actor=finance_b, application=application, action="approve", comment="Filed.")
     application.refresh_from_db()
@@ -177,7 +178,7 @@ def test_two_officers_at_once_the_second_is_told(client, applicant):
 
 def test_files_are_checked_by_content_and_served_only_to_those_with_access(client, applicant, member_user):
     fake = SimpleUploadedFile("evil.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    with pytest.raises(Exception, match="Only PDF, PNG and JPEG"):
+    with pytest.raises(ValidationError, match="Only PDF, PNG and JPEG"):
         services.document_store(actor=applicant, upload=fake, label="x")
     application = submitted(applicant)
     document_id = application.data["grant_letter"]["document"]
