@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from oauth2_provider.models import Application
 
+from hetao.core.forms import add_validation_errors
 from hetao.core.permissions import can, require
 
 from . import clients
@@ -16,12 +17,6 @@ from . import clients
 MANAGE = "oidc.manage_clients"
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _application(request, pk: int):
@@ -58,7 +53,7 @@ def client_create(request):
         try:
             application, secret = clients.oidc_client_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             if secret:
                 return _secret_page(request, application, secret)
@@ -76,7 +71,7 @@ def client_edit(request, pk: int):
         try:
             secret = clients.oidc_client_update(actor=request.user, application=application, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             if secret:
                 return _secret_page(request, application, secret)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hetao.core.forms import add_validation_errors
 from hetao.core.params import int_param
 from hetao.core.permissions import can, require
 from hetao.registry.models import Organisation, Person
@@ -24,15 +25,6 @@ from .forms import (
     RevealForm,
 )
 from .models import IdentityDocument, Invitation, JoinRequest, Membership
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
 
 CLAIM_RESULTS = 10
 
@@ -83,7 +75,7 @@ def profile(request):
         try:
             services.profile_update(actor=user, user=user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("accounts:home")
@@ -118,7 +110,7 @@ def members(request, slug: str):
             try:
                 services.invitation_create(actor=request.user, organisation=organisation, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
                 return redirect("accounts:members", slug=slug)
@@ -171,7 +163,7 @@ def join(request, slug: str):
         try:
             services.join_request_create(actor=request.user, organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Your request was sent to the organisation's admins."))
             return redirect("accounts:home")
@@ -224,7 +216,7 @@ def documents(request):
         try:
             services.identity_document_add(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("The document is saved. Only its masked number is shown."))
             return redirect("accounts:documents")
@@ -243,7 +235,7 @@ def reveal_document(request, pk: int):
         try:
             number = services.identity_document_reveal(actor=request.user, document=document, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
     response = render(request, "accounts/reveal.html", {"document": document, "form": form, "number": number})
     response["Cache-Control"] = "no-store"
     return response
