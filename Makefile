@@ -52,8 +52,9 @@ run: demo ## Set everything up and serve the demo park at http://127.0.0.1:8000 
 serve: setup ## Run as in production on PostgreSQL and Redis: gunicorn workers, task worker, scheduler (docs/deploy.md)
 	$(PY) -m hetao.ops.serve
 
-lint: setup ## ruff, the import boundaries (pyproject.toml [tool.importlinter]) and the migrations check
+lint: setup ## ruff, mypy (pyproject.toml [tool.mypy]), the import boundaries ([tool.importlinter]) and the migrations check
 	$(VENV)/bin/ruff check src tests examples tools bench
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(MANAGE) makemigrations --check --dry-run --verbosity 1
 

@@ -13,7 +13,10 @@ hetao_bench_s1, hetao_bench_s10, created when missing); without it, postgres://p
 when a server answers there. The servers run the production settings with bench-only secrets, Redis as the cache
 (BENCH_CACHE_URL, default redis://127.0.0.1:6379/13, one key prefix per database and scale, emptied before each
 server starts) and HETAO_DB_CONN_MAX_AGE=60 as docs/deploy.md advises; without Redis, the development settings
-with DEBUG off (the header says which). The servers' output: var/bench/<database>-s<scale>-*.log.
+with DEBUG off (the header says which). The servers' output: var/bench/<database>-s<scale>-*.log. Each PostgreSQL
+database is vacuumed and analysed before it is timed, as autovacuum keeps a production one (bench.run.postgres_vacuum).
+
+--pages picks some rows of the table (e.g. --pages people,organisation); the trivial view is always measured.
 """
 
 import argparse
@@ -107,6 +110,16 @@ def postgres_ensure(url: str) -> None:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
             print(f"created PostgreSQL database {name}", flush=True)
+
+
+def postgres_vacuum(url: str) -> float:
+    """VACUUM (ANALYZE) the database: the state autovacuum keeps a production database in (statistics for the
+    planner, a visibility map for index-only scans) but that a bulk-loaded one lacks while autovacuum has not run
+    (it may be off on a development or CI server). Seconds taken."""
+    started = time.monotonic()
+    with postgres_connect(url, urlsplit(url).path.lstrip("/")) as conn:
+        conn.execute("VACUUM (ANALYZE)")
+    return time.monotonic() - started
 
 
 def databases(wanted: str | None) -> list[Database]:
@@ -376,7 +389,17 @@ def main() -> int:
     parser.add_argument("--no-throughput", action="store_true", help="skip requests per second at concurrency 16")
     parser.add_argument("--seconds", type=float, help="seconds of load per endpoint for throughput (5)")
     parser.add_argument("--quick", action="store_true", help="few requests and short loads: a smoke test")
+    parser.add_argument("--no-review", action="store_true", help="skip the review-assignment engine's cases "
+                        "(bench/review_bench.py: 2,000 x 2,000 dense and 20,000 x 20,000, about two minutes)")
+    parser.add_argument("--pages", help="only the pages whose label contains one of these comma-separated words "
+                        "(case-insensitive), beside the trivial view; e.g. --pages people,organisation")
     args = parser.parse_args()
+    if args.pages:
+        words = [w.strip().lower() for w in args.pages.split(",") if w.strip()]
+        chosen = [p for p in PAGES[1:] if any(w in p.label.lower() for w in words)]
+        if not chosen:
+            parser.error(f"--pages: no page label contains {', '.join(words)}")
+        PAGES[1:] = chosen  # the rows of this run; the trivial view stays first
     rounds = args.requests if args.requests is not None else 20 if args.quick else 100
     seconds = args.seconds if args.seconds is not None else 1.0 if args.quick else 5.0
     if rounds < 1 or seconds <= 0 or args.scale < 1:
@@ -413,6 +436,8 @@ def main() -> int:
             try:
                 seeded = side.ask("seed", scale=scale)
                 say(f"  {'seeded' if seeded['seeded'] else 'demo park already loaded'} ({seeded['seconds']:.1f} s)")
+                if db.name == "PostgreSQL":
+                    say(f"  VACUUM (ANALYZE): {postgres_vacuum(url):.1f} s")
                 prep = side.ask("prepare", gates=CONCURRENCY)
                 say(f"  rows: {prep['people']:,} people, {prep['organisations']:,} organisations, "
                     f"{prep['projects']:,} projects")
@@ -467,6 +492,18 @@ def main() -> int:
         print(f"\n## Park codes, one core (CPU time): offline verifier {verify_rate:,.0f}/s; raw Ed25519 verify "
               f"(cryptography) {raw_rate:,.0f}/s; ratio {verify_rate / raw_rate:.2f} "
               f"{targets.mark(verify_rate / raw_rate, VERIFIER_TARGET, at_least=True)}")
+    if not args.no_review and not args.pages:
+        from bench.review_bench import review_rows, review_table
+
+        say("review assignment engine: generating and solving the bench cases")
+        rows = review_rows(("check",) if args.quick else ("a", "b", "check"))
+        print("\n## Review assignment (hetao.review, K = 3, max load 4, 2% of pairs in conflict; "
+              "docs/review-assignment.md)\n")
+        print(review_table(rows))
+        for row in rows:
+            if "met" in row:
+                targets.total += 1
+                targets.met += bool(row["met"])
     print(f"\ntargets met: {targets.met} of {targets.total} (a report: they do not change the exit status); "
           f"{time.monotonic() - STARTED:.0f} s; load average {os.getloadavg()[0]:.1f} at the end")
     for line in drift:

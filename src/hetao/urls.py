@@ -1,6 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
 from django.views.i18n import JavaScriptCatalog
@@ -14,8 +14,7 @@ admin.site.site_header = admin.site.site_title = gettext_lazy("Hetao Virtual Par
 staffauth.protect_admin(admin.site)  # the admin signs in through the park's sign-in (MFA, rate limits)
 
 
-
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness probe for load balancers; also the trivial baseline view of `make bench`."""
     return HttpResponse("ok", content_type="text/plain")
 

@@ -11,6 +11,7 @@ import zoneinfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from hetao.onestop.models import Application, ServiceVersion, Status
@@ -50,7 +51,9 @@ def applicant(demo_park):
     for number, status in enumerate(Status.values, start=1):
         Application.objects.create(service_version=version, applicant=user, status=status,
                                    reference=None if status == Status.DRAFT else f"HT-2026-{900000 + number}",
-                                   due_date=None if status == Status.DRAFT else datetime.date(2026, 11, 27))
+                                   due_date=None if status == Status.DRAFT else datetime.date(2026, 11, 27),
+                                   submitted_at=None if status == Status.DRAFT else timezone.now(),
+                                   decided_at=timezone.now() if status in (Status.APPROVED, Status.REJECTED) else None)
     return user
 
 

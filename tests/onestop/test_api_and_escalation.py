@@ -105,14 +105,21 @@ def test_officer_queue_tabs(client, member_user):
     assert client.get("/en/work/").status_code == 403
 
 
-def test_back_office_export_edit_as_new_version_and_import(client):
+@pytest.fixture
+def back_office(client):
     from django.contrib.auth import get_user_model
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.conftest import with_mfa
 
     admin_user = with_mfa(get_user_model().objects.create_superuser("root", "root@example.org", "pw-root-12345"))
     client.force_login(admin_user)
+    return client
+
+
+def test_back_office_export_and_import(back_office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = back_office
     service = Service.objects.get(code="venue-booking")
     exported = client.post("/en/admin/onestop/service/", {"action": "export_json", "_selected_action": [service.pk]})
     data = json.loads(exported.content)
@@ -124,6 +131,11 @@ def test_back_office_export_edit_as_new_version_and_import(client):
     assert Service.objects.get(code="venue-booking-hk").published
     bad = SimpleUploadedFile("s.json", b"{not json", content_type="application/json")
     assert client.post("/en/admin/onestop/service/import/", {"file": bad}).status_code == 200
+
+
+def test_back_office_edit_makes_a_new_version(back_office):
+    client = back_office
+    service = Service.objects.get(code="venue-booking")
     # Editing the definition in the back office makes a new version; old applications keep theirs.
     old_version = service.current_version
     definition = dict(service.current_version.definition, materials=[{"en": "Floor plan"}])
@@ -136,23 +148,29 @@ def test_back_office_export_edit_as_new_version_and_import(client):
     assert service.current_version.definition["materials"] == [{"en": "Floor plan"}]
 
 
-def test_public_figures_and_officer_assignment(client, member_user):
+def venue_submitted(member_user) -> Application:
     service = Service.objects.get(code="venue-booking")
     application = services.application_start(actor=member_user, service=service)
     services.application_save_page(actor=member_user, application=application, page_answers={
         "title": "Forum", "date": "2026-12-12", "guests": "80", "catering": "no", "contact_name": "M",
         "contact_email": "m@example.org", "contact_mobile": "+8613800138000"})
-    application = services.application_submit(actor=member_user, application=application, consent=True)
-    officer, colleague = staff_in("fac1", "facilities_security"), staff_in("fac2", "facilities_security")
+    return services.application_submit(actor=member_user, application=application, consent=True)
+
+
+def test_public_figures(client, member_user):
+    application = venue_submitted(member_user)
+    officer = staff_in("fac1", "facilities_security")
     services.application_decide(actor=officer, application=application, action="approve")
     services.rating_give(actor=member_user, application=application, score=4)
     figures = client.get("/en/services/figures/")
     row = next(r for r in figures.context["rows"] if r["service"].code == "venue-booking")
     assert (row["submitted"], row["decided"], row["in_time_share"], row["satisfaction"]) == (1, 1, 100, 4.0)
     assert sum(figures.context["chart_data"]["applications_per_month"]["series"][0]["data"]) == 1
-    second = services.application_start(actor=member_user, service=service)
-    services.application_save_page(actor=member_user, application=second, page_answers=application.data)
-    second = services.application_submit(actor=member_user, application=second, consent=True)
+
+
+def test_officer_assignment(client, member_user):
+    second = venue_submitted(member_user)
+    officer, colleague = staff_in("fac1", "facilities_security"), staff_in("fac2", "facilities_security")
     client.force_login(officer)
     page = client.get(f"/en/work/{second.reference}/")
     assert "working day" in page.content.decode()

@@ -52,46 +52,87 @@ def test_eligibility_answer_rules_out_with_a_clear_reason(client, applicant):
     assert not Application.objects.exists()
 
 
-def test_apply_leave_resume_submit_receipt(client, applicant, django_capture_on_commit_callbacks):
+# ── Applying: start, leave, resume, submit, receipt ─────────────────────────────────────────────────
+
+
+@pytest.fixture
+def started(client, applicant):
+    """A talent apartment application started on the service page (eligible), the applicant signed in."""
     client.force_login(applicant)
     response = client.post("/en/services/talent-apartment/", {"works_in_park": "yes"})
     application = Application.objects.get(applicant=applicant)
-    assert response.url == f"/en/applications/{application.pk}/page/0/"
-    assert application.data["name"] == "Ka Yan Chan"  # submit once: prefilled from the account
-    # Page 1 with a wrong HKID: a specific message, the draft keeps what was valid before.
-    response = answer_page(client, application, 0, {"name": "Ka Yan Chan", "id_type": "hkid",
-                                                    "hkid": "A123456(4)", "employer": "HKUST institute",
-                                                    "family__rows": "1"})
-    assert response.status_code == 400 and "check digit in brackets" in response.content.decode()
-    response = answer_page(client, application, 0, {
-        "name": "Ka Yan Chan", "id_type": "hkid", "hkid": "a123456(3)", "employer": "HKUST institute",
-        "family__rows": "1", "family__0__member_name": "Siu Ming", "family__0__relation": "child", "leave": "1"})
-    assert response.status_code == 302 and response.url == "/en/my-applications/"
-    application.refresh_from_db()
-    assert application.data["hkid"] == "A123456(3)"
-    assert application.data["family"] == [{"member_name": "Siu Ming", "relation": "child"}]
-    assert "mainland_id" not in application.data  # hidden by its condition
-    # Resume later.
-    answer_page(client, application, 1, {"move_in": "2026-12-01", "rooms": "2"})
-    answer_page(client, application, 2, {"contact_name": "Ka Yan Chan", "contact_email": "member@example.org",
-                                         "contact_mobile": "+852 9123 4567"})
-    check = client.get(f"/en/applications/{application.pk}/check/")
-    assert "A123456(3)" in check.content.decode() and "Two rooms" in check.content.decode()
+    application.start_response = response
+    return application
+
+
+PAGE_0 = {"name": "Ka Yan Chan", "id_type": "hkid", "hkid": "a123456(3)", "employer": "HKUST institute",
+          "family__rows": "1", "family__0__member_name": "Siu Ming", "family__0__relation": "child"}
+
+
+@pytest.fixture
+def answered(client, started):
+    """Every page answered (the first one left with "save and leave", the others on resuming)."""
+    answer_page(client, started, 0, {**PAGE_0, "leave": "1"})
+    answer_page(client, started, 1, {"move_in": "2026-12-01", "rooms": "2"})
+    answer_page(client, started, 2, {"contact_name": "Ka Yan Chan", "contact_email": "member@example.org",
+                                     "contact_mobile": "+852 9123 4567"})
+    return started
+
+
+@pytest.fixture
+def sent(client, answered, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/en/applications/{application.pk}/check/", {"consent": "1"})
-    application.refresh_from_db()
-    assert application.status == Status.SUBMITTED
-    assert application.reference.startswith(f"HT-{datetime.date.today().year}-")
-    assert response.url == f"/en/applications/done/{application.reference}/"
-    assert application.due_date > datetime.date.today()
-    # A second click or tab: the same application, no second reference.
-    client.post(f"/en/applications/{application.pk}/check/", {"consent": "1"})
+        response = client.post(f"/en/applications/{answered.pk}/check/", {"consent": "1"})
+    answered.refresh_from_db()
+    answered.submit_response = response
+    return answered
+
+
+def test_applying_opens_the_first_page_prefilled_from_the_account(started):
+    assert started.start_response.url == f"/en/applications/{started.pk}/page/0/"
+    assert started.data["name"] == "Ka Yan Chan"  # submit once: prefilled from the account
+
+
+def test_a_wrong_hkid_gets_a_specific_message(client, started):
+    # Page 1 with a wrong HKID: a specific message, the draft keeps what was valid before.
+    response = answer_page(client, started, 0, {"name": "Ka Yan Chan", "id_type": "hkid",
+                                                "hkid": "A123456(4)", "employer": "HKUST institute",
+                                                "family__rows": "1"})
+    assert response.status_code == 400 and "check digit in brackets" in response.content.decode()
+
+
+def test_leaving_keeps_the_cleaned_answers_and_drops_hidden_ones(client, started):
+    response = answer_page(client, started, 0, {**PAGE_0, "leave": "1"})
+    assert response.status_code == 302 and response.url == "/en/my-applications/"
+    started.refresh_from_db()
+    assert started.data["hkid"] == "A123456(3)"
+    assert started.data["family"] == [{"member_name": "Siu Ming", "relation": "child"}]
+    assert "mainland_id" not in started.data  # hidden by its condition
+
+
+def test_resuming_later_the_check_page_shows_every_answer(client, answered):
+    check = client.get(f"/en/applications/{answered.pk}/check/")
+    assert "A123456(3)" in check.content.decode() and "Two rooms" in check.content.decode()
+
+
+def test_submitting_gives_a_reference_and_a_committed_date(sent):
+    assert sent.status == Status.SUBMITTED
+    assert sent.reference.startswith(f"HT-{datetime.date.today().year}-")
+    assert sent.submit_response.url == f"/en/applications/done/{sent.reference}/"
+    assert sent.due_date > datetime.date.today()
+
+
+def test_a_second_click_or_tab_gets_the_same_application(client, applicant, sent):
+    client.post(f"/en/applications/{sent.pk}/check/", {"consent": "1"})
     assert Application.objects.filter(applicant=applicant).count() == 1
-    assert Transition.objects.filter(application=application, action="submit").count() == 1
-    receipt = client.get(f"/en/my-applications/{application.reference}/receipt.pdf")
+    assert Transition.objects.filter(application=sent, action="submit").count() == 1
+
+
+def test_the_receipt_and_the_notification_follow_the_submission(client, applicant, sent):
+    receipt = client.get(f"/en/my-applications/{sent.reference}/receipt.pdf")
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
     assert applicant.notifications.filter(kind="application").exists()
-    assert any(application.reference in m.subject for m in mail.outbox)
+    assert any(sent.reference in m.subject for m in mail.outbox)
 
 
 def test_submission_needs_consent_when_details_were_reused(client, applicant):
@@ -124,41 +165,97 @@ def submitted(applicant, code="kehuitong-filing", org_slug="hkust-sz-hk-institut
     return services.application_submit(actor=applicant, application=application, consent=True)
 
 
-def test_officers_return_amend_two_step_second_signoff_and_letter(client, applicant):
+# ── Officers: return, amend, two steps, the second sign-off, the letter ────────────────────────────
+
+
+@pytest.fixture
+def research():
+    return staff_in("res", "research_management")
+
+
+@pytest.fixture
+def finance():
+    return staff_in("fa", "finance"), staff_in("fb", "finance")
+
+
+@pytest.fixture
+def returned(applicant, research):
     application = submitted(applicant)
-    research = staff_in("res", "research_management")
-    finance_a, finance_b = staff_in("fa", "finance"), staff_in("fb", "finance")
-    # Finance cannot act on the research step.
-    with pytest.raises(PermissionDenied, match="onestop.decide"):
-        services.application_decide(actor=finance_a, application=application, action="approve")
     services.application_decide(actor=research, application=application, action="return",
                                 comment="Add the project number.", internal_note="Grant letter fine.")
     application.refresh_from_db()
-    assert application.status == Status.RETURNED
-    client.force_login(applicant)
-    detail = client.get(f"/en/my-applications/{application.reference}/").content.decode()
-    assert "Add the project number." in detail and "Grant letter fine." not in detail  # internal note hidden
-    services.application_save_page(actor=applicant, application=application,
+    return application
+
+
+@pytest.fixture
+def at_finance(applicant, research, returned):
+    """Amended and sent again, then approved by research management: the finance step (second sign-off)."""
+    services.application_save_page(actor=applicant, application=returned,
                                    page_answers={"project": "Quantum sensing (QS-2026-01)"})
-    services.application_submit(actor=applicant, application=application, consent=True)
-    application.refresh_from_db()
-    services.application_decide(actor=research, application=application, action="approve")
-    application.refresh_from_db()
-    assert application.current_department == "finance" and application.status == Status.IN_REVIEW
-    services.application_decide(actor=finance_a, application=application, action="approve")  # first sign-off
-    application.refresh_from_db()
-    assert application.status == Status.IN_REVIEW and application.first_signoff_by == finance_a
+    services.application_submit(actor=applicant, application=returned, consent=True)
+    returned.refresh_from_db()
+    services.application_decide(actor=research, application=returned, action="approve")
+    returned.refresh_from_db()
+    return returned
+
+
+@pytest.fixture
+def first_signed(finance, at_finance):
+    services.application_decide(actor=finance[0], application=at_finance, action="approve")  # first sign-off
+    at_finance.refresh_from_db()
+    return at_finance
+
+
+@pytest.fixture
+def approved(finance, first_signed):
+    services.application_decide(actor=finance[1], application=first_signed, action="approve", comment="Filed.")
+    first_signed.refresh_from_db()
+    return first_signed
+
+
+def test_another_department_cannot_decide_this_step(applicant, finance):
+    application = submitted(applicant)
+    # Finance cannot act on the research step.
+    with pytest.raises(PermissionDenied, match="onestop.decide"):
+        services.application_decide(actor=finance[0], application=application, action="approve")
+
+
+def test_a_return_shows_the_applicant_the_comment_not_the_internal_note(client, applicant, returned):
+    assert returned.status == Status.RETURNED
+    client.force_login(applicant)
+    detail = client.get(f"/en/my-applications/{returned.reference}/").content.decode()
+    assert "Add the project number." in detail and "Grant letter fine." not in detail  # internal note hidden
+
+
+def test_the_amended_application_approved_at_step_one_goes_to_finance(at_finance):
+    assert at_finance.current_department == "finance" and at_finance.status == Status.IN_REVIEW
+
+
+def test_the_first_finance_approval_is_the_first_signoff(finance, first_signed):
+    assert first_signed.status == Status.IN_REVIEW and first_signed.first_signoff_by == finance[0]
+
+
+def test_the_same_officer_cannot_give_the_second_signoff(finance, first_signed):
     with pytest.raises(ValidationError, match="another officer"):
-        services.application_decide(actor=finance_a, application=application, action="approve")
-    services.application_decide(actor=finance_b, application=application, action="approve", comment="Filed.")
-    application.refresh_from_db()
-    assert application.status == Status.APPROVED and application.decided_at
-    letter = client.get(f"/en/my-applications/{application.reference}/decision.pdf")
-    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
-    actions = list(application.transitions.values_list("action", flat=True))
+        services.application_decide(actor=finance[0], application=first_signed, action="approve")
+
+
+def test_another_officer_approves_and_the_history_says_every_step(approved):
+    assert approved.status == Status.APPROVED and approved.decided_at
+    actions = list(approved.transitions.values_list("action", flat=True))
     assert actions == ["submit", "return", "resubmit", "approve", "first_signoff", "approve"]
-    client.post(f"/en/my-applications/{application.reference}/", {"action": "rate", "score": "5", "comment": "Fast"})
-    assert application.rating.score == 5
+
+
+def test_the_decision_letter_of_an_approved_application(client, applicant, approved):
+    client.force_login(applicant)
+    letter = client.get(f"/en/my-applications/{approved.reference}/decision.pdf")
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+
+
+def test_the_applicant_rates_a_decided_application(client, applicant, approved):
+    client.force_login(applicant)
+    client.post(f"/en/my-applications/{approved.reference}/", {"action": "rate", "score": "5", "comment": "Fast"})
+    assert approved.rating.score == 5
 
 
 def test_two_officers_at_once_the_second_is_told(client, applicant):
@@ -228,6 +325,6 @@ def test_a_broken_definition_is_refused_on_import():
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="at least one approval step"):
-        services.service_import(actor=None, data={"code": "broken", "definition": {"pages": [
+        services.service_import(actor=staff_in("data", "data"), data={"code": "broken", "definition": {"pages": [
             {"fields": [{"id": "a", "type": "text", "label": {"en": "A"}}]}]}})
     assert not Service.objects.filter(code="broken").exists()

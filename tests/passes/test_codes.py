@@ -150,8 +150,10 @@ def test_revocation_reaches_the_checkpoint(client, member_user, gate):
     assert post_scan(client, token, fresh).json()["allowed"] is True
     revocations = client.get("/api/v1/passes/revocations", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert revocations["revoked"][PassHolder.objects.get(user=member_user).pseudonym] == 2
-    member_user.is_active = False
-    member_user.save()
+    from hetao.accounts.services import user_deactivate
+    from tests.conftest import staff_in
+
+    user_deactivate(actor=staff_in("dh", "data", "head"), user=member_user, reason="left the park")
     assert PassHolder.objects.get(user=member_user).epoch == 3  # deactivation revokes
 
 

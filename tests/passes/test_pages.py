@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from hetao.accounts.models import Membership
@@ -101,3 +102,50 @@ def test_event_ticket_is_valid_only_at_its_entrance(client, member_user, gate):
     assert second is None
     client.force_login(member_user)
     assert client.get(f"/en/events/{event.pk}/").context["ticket"] is None
+
+
+def visit_form(point, start):
+    return {"guest_name": "G", "guest_email": "g@example.org", "access_point": point.pk,
+            "valid_from": start.strftime("%Y-%m-%dT%H:%M"),
+            "valid_until": (start + datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")}
+
+
+@pytest.fixture
+def restricted_lab(db):
+    point = AccessPoint(code="hkust-lab", kind="lab", park=Park.objects.get(code="shenzhen"), name_en="Lab")
+    point.full_clean()
+    point.save()
+    AccessRule.objects.create(access_point=point, grant="organisation",
+                              organisation=Organisation.objects.get(slug="hkust-sz-hk-institute"))
+    return point
+
+
+def test_a_host_cannot_invite_a_guest_where_they_may_not_go(client, member_user, restricted_lab):
+    """A member of another organisation must not open a lab to a guest that they cannot enter themselves."""
+    Membership.objects.create(user=member_user, organisation=Organisation.objects.get(slug="hku"))
+    client.force_login(member_user)
+    start = timezone.localtime() + datetime.timedelta(hours=1)
+    page = client.get("/en/visitors/")
+    assert restricted_lab not in page.context["form"].fields["access_point"].queryset
+    response = client.post("/en/visitors/", visit_form(restricted_lab, start))
+    assert response.status_code == 400 and not VisitorPass.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.visitor_invite(actor=member_user, access_point=restricted_lab, guest_name="G",
+                                guest_email="g@example.org", valid_from=start,
+                                valid_until=start + datetime.timedelta(hours=3))
+    assert not VisitorPass.objects.exists()
+
+
+def test_a_member_of_the_labs_organisation_may_invite_a_guest_there(client, member_user, restricted_lab):
+    Membership.objects.create(user=member_user, organisation=Organisation.objects.get(slug="hkust-sz-hk-institute"))
+    client.force_login(member_user)
+    start = timezone.localtime() + datetime.timedelta(hours=1)
+    assert client.post("/en/visitors/", visit_form(restricted_lab, start)).status_code == 302
+    assert VisitorPass.objects.get().access_point == restricted_lab
+
+
+def test_facilities_staff_may_invite_a_guest_anywhere(client, restricted_lab):
+    officer = staff_in("gatekeeper", "facilities_security")
+    client.force_login(officer)
+    start = timezone.localtime() + datetime.timedelta(hours=1)
+    assert client.post("/en/visitors/", visit_form(restricted_lab, start)).status_code == 302

@@ -186,3 +186,15 @@ def test_the_openapi_document_says_which_fields_may_be_null():
 def test_staff_lease_for_a_unit_number_beyond_the_database_is_a_422(staff_client):
     data = {"unit": 2**64, "organisation": "hkust", "start_date": "2026-01-01", "end_date": "2027-01-01"}
     assert post(staff_client, "/api/v1/leases", data).status_code == 422
+
+
+@pytest.mark.parametrize(("department", "status"), [("data", 201), ("enterprise_services", 201),
+                                                    ("talent_services", 403)])
+def test_who_may_write_through_the_api(client, department, status):
+    from tests.conftest import staff_in
+
+    client.force_login(staff_in("writer", department))
+    response = post(client, "/api/v1/organisations", NEW_ORG)
+    assert response.status_code == status, response.content
+    assert Organisation.objects.filter(slug="new-lab").exists() == (status == 201)
+    assert AuditEvent.objects.filter(action="registry.organisation.create").exists() == (status == 201)

@@ -27,7 +27,7 @@ def home_queries(client) -> int:
 def test_a_write_through_a_service_shows_on_the_next_request(client, django_capture_on_commit_callbacks):
     before = kpi(client.get("/en/"), "fortune500")
     with django_capture_on_commit_callbacks(execute=True):
-        services.organisation_create(actor=None, slug="w7-new-centre", kind="fortune500_rd",
+        services.organisation_create(actor=None, system=True, slug="w7-new-centre", kind="fortune500_rd",
                                      name_en="New Global R&D Centre", origin="mainland")
     assert kpi(client.get("/en/"), "fortune500") == before + 1
 
@@ -35,7 +35,7 @@ def test_a_write_through_a_service_shows_on_the_next_request(client, django_capt
 def test_the_figures_are_not_refreshed_before_the_write_commits(client, django_capture_on_commit_callbacks):
     before = kpi(client.get("/en/"), "fortune500")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.organisation_create(actor=None, slug="w7-uncommitted", kind="fortune500_rd",
+        services.organisation_create(actor=None, system=True, slug="w7-uncommitted", kind="fortune500_rd",
                                      name_en="Uncommitted Centre", origin="mainland")
         # Not committed yet: a recomputation now would store the old rows under the new generation.
         assert kpi(client.get("/en/"), "fortune500") == before
@@ -78,7 +78,7 @@ def test_only_one_process_recomputes_the_others_serve_the_previous_snapshot(clie
     before = kpi(client.get("/en/"), "fortune500")
     warm = home_queries(client)
     with django_capture_on_commit_callbacks(execute=True):
-        services.organisation_create(actor=None, slug="w7-during-lock", kind="fortune500_rd",
+        services.organisation_create(actor=None, system=True, slug="w7-during-lock", kind="fortune500_rd",
                                      name_en="Centre Written During A Recomputation", origin="mainland")
     assert cache.add(snapshots.LOCK_KEY, True)  # another process is recomputing
     response = client.get("/en/")
@@ -117,3 +117,33 @@ def test_the_page_shows_the_same_figures_as_a_fresh_computation(client, lang):
         assert response.context["charts"] == selectors.dashboard_charts()
     if lang == "zh-hant":
         assert "深圳園區" in response.context["charts"]["space_by_park_and_use"]["parks"]
+
+
+def shown(response, key: str) -> str:
+    """The figure the page prints for a KPI (its rendered HTML, which is cached per snapshot and language)."""
+    import re
+
+    html = response.content.decode()
+    return re.search(rf'data-kpi="{key}">\s*<div class="card-body">\s*<p class="kpi-value mb-1">([^<]+)', html)[1]
+
+
+def test_the_rendered_figures_follow_the_snapshot(client, django_capture_on_commit_callbacks):
+    before = client.get("/en/")
+    assert shown(before, "fortune500") == f"{kpi(before, 'fortune500'):,}"
+    assert shown(client.get("/en/"), "fortune500") == shown(before, "fortune500")  # from the cached fragment
+    with django_capture_on_commit_callbacks(execute=True):
+        services.organisation_create(actor=None, system=True, slug="w7-rendered", kind="fortune500_rd",
+                                     name_en="Rendered Centre", origin="mainland")
+    after = client.get("/en/")
+    assert shown(after, "fortune500") == f"{kpi(before, 'fortune500') + 1:,}"
+    assert "High-end research projects" not in client.get("/zh-hant/").content.decode()  # one fragment per language
+
+
+def test_figures_computed_without_a_snapshot_are_not_kept(client):
+    assert cache.add(snapshots.LOCK_KEY, True)  # another process is recomputing and there is no snapshot
+    first = client.get("/en/")
+    assert first.context["figures_version"] is None and first.context["figures_timeout"] == 0
+    cache.delete(snapshots.LOCK_KEY)
+    OrganisationFactory(kind="fortune500_rd")  # outside the services: the first snapshot counts it
+    second = client.get("/en/")
+    assert shown(second, "fortune500") == f"{kpi(first, 'fortune500') + 1:,}"

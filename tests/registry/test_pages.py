@@ -102,3 +102,64 @@ def test_no_asset_comes_from_another_origin(client):
     external = [s for s in sources if s.startswith(("http://", "https://", "//")) and "127.0.0.1" not in s]
     assert external == []
     assert "/static/vendor/echarts/echarts.min.js" in html
+
+
+def test_organisation_counts_match_the_records(client):
+    """The detail page's counts come from one query of subqueries (selectors.organisation_detail): each equals a
+    count of the records themselves, a project the organisation both leads and partners counted once."""
+    import datetime
+    from decimal import Decimal
+
+    from hetao.registry import selectors
+    from hetao.registry.models import Affiliation, Lease, Patent, StandardOutput, StandardsMembership
+    from tests.factories import OrganisationFactory, PersonFactory, ProjectFactory, unit_in_new_building
+
+    org = OrganisationFactory(slug="counted-org", kind="standards_org")
+    other = OrganisationFactory()
+    ProjectFactory(lead_organisation=org, partners=[other])
+    ProjectFactory(lead_organisation=org, partners=[org, other])  # leads and partners: once
+    ProjectFactory(lead_organisation=other, partners=[org])
+    ProjectFactory(lead_organisation=other, partners=[other])  # not its project
+    for n in range(3):
+        PersonFactory(affiliation=org, name_en=f"Counted Person {n}")
+    ended = PersonFactory(affiliation=other)
+    Affiliation.objects.create(person=ended, organisation=org, role="researcher", start_date=datetime.date(2020, 1, 1),
+                               end_date=datetime.date(2021, 1, 1))
+    today = selectors.today()
+    for area, end in [(Decimal("120.50"), today + datetime.timedelta(days=30)), (Decimal("80"), today)]:
+        Lease.objects.create(unit=unit_in_new_building(area=area), organisation=org,
+                             start_date=datetime.date(2020, 1, 1), end_date=end)  # the second ended today
+    patent = Patent.objects.create(pct_number="PCT/CN2024/000001", title_en="Counted", filing_date="2024-03-01")
+    patent.applicants.set([org, other])
+    StandardOutput.objects.create(organisation=org, kind="standard", reference="S-1", title_en="S",
+                                  released_on="2024-01-01")
+    StandardOutput.objects.create(organisation=org, kind="standard", reference="S-2", title_en="S",
+                                  released_on="2024-01-01")
+    StandardsMembership.objects.create(standards_organisation=org, member=other, joined_on="2024-01-01")
+
+    context = client.get("/en/organisations/counted-org/").context
+    assert context["projects_count"] == 3 and len(context["projects"]) == 3
+    assert context["people_count"] == 3
+    assert context["leased_area"] == Decimal("120.50") and len(context["leases"]) == 1
+    assert context["patents_count"] == 1
+    assert context["outputs"] == {"standard": 2}
+    assert context["members_count"] == 1
+    empty = client.get(f"/en/organisations/{other.slug}/").context
+    assert empty["leased_area"] == 0 and empty["outputs"] == {} and empty["members_count"] == 0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_directory_rows_link_and_mark_their_language(client, lang):
+    """Rows prepared by the view (links, names, labels) read as the template tag and the models would give them."""
+    from hetao.core.templatetags.trilingual import trilingual_html
+    from tests.factories import OrganisationFactory, PersonFactory
+
+    org = OrganisationFactory(slug="rows-org", name_en="Rows Org", name_zh_hans="", name_zh_hant="")
+    person = PersonFactory(affiliation=org, name_en="Rows Person", name_zh_hans="行人", region="hong_kong")
+    html = client.get(url("registry:people", lang), {"q": "rows person"}).content.decode()
+    with translation.override(lang):
+        assert f'<a href="{person.get_absolute_url()}">{trilingual_html(person, "name")}</a>' in html
+        assert f'<a href="{org.get_absolute_url()}">{trilingual_html(org, "name")}</a>' in html
+        assert f"<td>{person.get_region_display()}</td>" in html
+        assert f'({person.affiliations.get().get_role_display()})' in html
+    assert ('<span lang="en">Rows Org</span>' in html) == (lang != "en")

@@ -1,18 +1,24 @@
 """allauth adapters: the preferred language at sign-in, and audited sign-ins."""
 
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django import forms
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
 from hetao.core import links
 from hetao.core.permissions import can
 
+if TYPE_CHECKING:
+    from .models import User
+
 
 class AccountAdapter(DefaultAccountAdapter):
-    def get_login_redirect_url(self, request):
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
         """After sign-in (when no `?next=` says where to go: allauth follows that first), officers land on their
         work queue and everyone else on their account page, in the language they chose once (on the account)."""
         url = super().get_login_redirect_url(request)
@@ -22,14 +28,14 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(getattr(request.user, "preferred_language", "") or translation.get_language()):
             return reverse(target)
 
-    def save_user(self, request, user, form, commit=True):
+    def save_user(self, request: HttpRequest, user: "User", form: forms.Form, commit: bool = True) -> "User":
         user = super().save_user(request, user, form, commit=False)
         user.preferred_language = translation.get_language() or "en"
         if commit:
             user.save()
         return user
 
-    def get_client_ip(self, request):
+    def get_client_ip(self, request: HttpRequest) -> str:
         """Rate limits and session lists use the park's one answer (trusted proxy headers only)."""
         from django.core.exceptions import PermissionDenied
 
@@ -42,7 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     # ── Email: links from the one public address, in the recipient's language, greeting with the site's name ──
 
-    def send_mail(self, template_prefix, email, context):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         from hetao.core.links import PublicSite
 
         with translation.override(recipient_language(email)):
@@ -53,17 +59,17 @@ class AccountAdapter(DefaultAccountAdapter):
                     context[name] = links.absolute_url(bits.path + (f"?{bits.query}" if bits.query else ""))
             super().send_mail(template_prefix, email, context)
 
-    def format_email_subject(self, subject):
+    def format_email_subject(self, subject: str) -> str:
         return links.subject_prefix() + str(subject)
 
-    def get_email_confirmation_url(self, request, emailconfirmation):
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
         return links.absolute_url("account_confirm_email", key=emailconfirmation.key)
 
-    def get_reset_password_from_key_url(self, key):
+    def get_reset_password_from_key_url(self, key: str) -> str:
         uidb36, _dash, token = key.partition("-")
         return links.absolute_url("account_reset_password_from_key", uidb36=uidb36, key=token)
 
-    def send_account_already_exists_mail(self, email):
+    def send_account_already_exists_mail(self, email: str) -> None:
         self.send_mail("account/email/account_already_exists", email, {
             "email": email, "signup_url": links.absolute_url("account_signup"),
             "password_reset_url": links.absolute_url("account_reset_password")})

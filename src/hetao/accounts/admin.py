@@ -1,3 +1,9 @@
+"""The back office for accounts. Nothing here writes around the services: accounts and staff roles save through
+them (user_admin_save, user_deactivate, staff_role_save, staff_role_remove); the other models are read-only here,
+changed where the park changes them (the members page, the person-claim and deletion actions, the client pages).
+An account is never deleted here: deletion is a privacy request, carried out by DeletionRequestAdmin's action.
+"""
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
@@ -19,28 +25,52 @@ from .models import (
 )
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnly:
+    """Shown, never changed here (mixed into ModelAdmin and inlines)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnly, admin.TabularInline):
+    """Members are managed by their organisation's admins on its members page (invitations, roles, removal)."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["organisation"]
 
 
-class StaffRoleInline(admin.TabularInline):
+class StaffRoleInline(ReadOnly, admin.TabularInline):
+    """Roles are given and taken on the staff roles page (audited)."""
+
     model = StaffRole
     extra = 0
 
 
 @admin.register(User)
 class ParkUserAdmin(UserAdmin):
-    list_display = ["email", "first_name", "last_name", "is_staff", "preferred_language"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "preferred_language"]
     search_fields = ["email", "first_name", "last_name", "username"]
-    fieldsets = [*UserAdmin.fieldsets, (_("Park"), {"fields": ["preferred_language", "mobile", "person"]})]
+    fieldsets = [*(UserAdmin.fieldsets or ()), (_("Park"), {"fields": ["preferred_language", "mobile", "person"]})]
     autocomplete_fields = ["person"]
     inlines = [MembershipInline, StaffRoleInline]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # deletion keeps what the office must keep: hetao.accounts.privacy
+
+    def save_model(self, request, obj, form, change):
+        services.user_admin_save(actor=request.user, user=obj, fields=form.changed_data)
+
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ReadOnly, admin.ModelAdmin):
+    """Departments are the park's fixed offices; permission rules name them by code."""
+
     list_display = ["code", "name_en", "name_zh_hans", "name_zh_hant"]
 
 
@@ -50,24 +80,37 @@ class StaffRoleAdmin(admin.ModelAdmin):
     list_filter = ["department", "role"]
     autocomplete_fields = ["user"]
 
+    def save_model(self, request, obj, form, change):
+        services.staff_role_save(actor=request.user, role=obj, fields=form.changed_data)
+
+    def delete_model(self, request, obj):
+        services.staff_role_remove(actor=request.user, role=obj)
+
+    def delete_queryset(self, request, queryset):
+        for role in queryset:
+            services.staff_role_remove(actor=request.user, role=role)
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnly, admin.ModelAdmin):
+    """Members are managed on their organisation's members page (the last admin cannot leave, and so on)."""
+
     list_display = ["user", "organisation", "role", "joined_at"]
     list_filter = ["role"]
-    autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnly, admin.ModelAdmin):
+    """Invitations are sent from the organisation's members page (by email, audited)."""
+
     list_display = ["email", "organisation", "role", "expires_at", "accepted_at"]
-    readonly_fields = ["token", "accepted_by", "accepted_at"]
-    autocomplete_fields = ["organisation"]
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(admin.ModelAdmin):
+class JoinRequestAdmin(ReadOnly, admin.ModelAdmin):
+    """Requests are decided by the organisation's admins on its members page."""
+
     list_display = ["user", "organisation", "status", "created_at"]
     list_filter = ["status"]
 
@@ -82,6 +125,12 @@ class PersonClaimAdmin(admin.ModelAdmin):
     actions = ["confirm", "reject"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided by the actions below (person_claim_decide)
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def _decide(self, request, queryset, confirm: bool):
@@ -101,28 +150,24 @@ class PersonClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(KnownDevice)
-class KnownDeviceAdmin(admin.ModelAdmin):
+class KnownDeviceAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["user", "user_agent", "first_seen", "last_seen"]
-    readonly_fields = ["user", "fingerprint", "user_agent", "first_seen", "last_seen"]
 
 
 @admin.register(ClientPolicy)
-class ClientPolicyAdmin(admin.ModelAdmin):
+class ClientPolicyAdmin(ReadOnly, admin.ModelAdmin):
+    """A partner client's policy is set on the OIDC client pages (hetao.accounts.clients, audited)."""
+
     list_display = ["application", "allowed_scopes", "contact_email"]
-    autocomplete_fields = ["application"]
 
 
 @admin.register(IdentityDocument)
-class IdentityDocumentAdmin(admin.ModelAdmin):
+class IdentityDocumentAdmin(ReadOnly, admin.ModelAdmin):
     """Masked numbers only; the full number is on the audited reveal page."""
 
     list_display = ["user", "kind", "country", "number_masked", "reveal_link"]
     list_filter = ["kind"]
-    fields = ["user", "kind", "country", "number_masked", "added_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
+    fields = readonly_fields = ("user", "kind", "country", "number_masked", "added_at")
 
     @admin.display(description=_("Full number"))
     def reveal_link(self, obj):
@@ -143,6 +188,12 @@ class DeletionRequestAdmin(admin.ModelAdmin):
     actions = ["carry_out"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # carried out by the action below (deletion_carry_out)
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.action(description=_("Delete the accounts (keeps pseudonymous audit records)"))

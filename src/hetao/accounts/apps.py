@@ -7,5 +7,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import signals  # noqa: F401

@@ -4,6 +4,7 @@ clients and issue a confidential client's secret (shown once). Writes go through
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,15 +18,13 @@ from . import clients
 MANAGE = "oidc.manage_clients"
 
 
-
-
-def _application(request, pk: int):
+def _application(request: HttpRequest, pk: int) -> Application:
     application = get_object_or_404(Application.objects.select_related("park_policy"), pk=pk)
     require(request.user, MANAGE, application)
     return application
 
 
-def _secret_page(request, application, secret: str):
+def _secret_page(request: HttpRequest, application: Application, secret: str) -> HttpResponse:
     """The secret is in this one response only (never stored in clear, never in a redirect or the session)."""
     response = render(request, "accounts/clients/secret.html", {"application": application, "secret": secret})
     response["Cache-Control"] = "no-store"
@@ -34,7 +33,7 @@ def _secret_page(request, application, secret: str):
 
 @login_required
 @require_GET
-def client_list(request):
+def client_list(request: HttpRequest) -> HttpResponse:
     require(request.user, MANAGE)
     applications = [a for a in Application.objects.select_related("park_policy").order_by("name", "pk")
                     if can(request.user, MANAGE, a)]
@@ -45,7 +44,7 @@ def client_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_create(request):
+def client_create(request: HttpRequest) -> HttpResponse:
     require(request.user, MANAGE)
     form = clients.ClientForm(request.POST or None, initial={
         "client_type": Application.CLIENT_PUBLIC, "allowed_scopes": ["profile", "email"]})
@@ -64,7 +63,7 @@ def client_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_edit(request, pk: int):
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = clients.ClientForm(request.POST or None, initial=clients.ClientForm.initial_for(application))
     if request.method == "POST" and form.is_valid():
@@ -83,7 +82,7 @@ def client_edit(request, pk: int):
 
 @login_required
 @require_POST
-def client_secret(request, pk: int):
+def client_secret(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     try:
         secret = clients.oidc_client_rotate_secret(actor=request.user, application=application)
@@ -95,7 +94,7 @@ def client_secret(request, pk: int):
 
 @login_required
 @require_POST
-def client_status(request, pk: int):
+def client_status(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     action = request.POST.get("action", "")
     if action not in ("disable", "enable"):

@@ -7,6 +7,7 @@ park's ClientPolicy (allowed scopes, contact, disabled). The secret of a confide
 and shown once, when it is made.
 """
 
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django import forms
@@ -23,6 +24,9 @@ from hetao.core.permissions import require
 
 from .models import ClientPolicy
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 CLIENT_TYPES = [
     (Application.CLIENT_PUBLIC, _("Public: a browser or mobile app (PKCE, no secret)")),
@@ -38,7 +42,7 @@ SCOPE_DESCRIPTIONS = {
 }
 
 
-def scope_choices() -> list[tuple[str, str]]:
+def scope_choices() -> "list[tuple[str, StrOrPromise]]":
     """(scope, what it shares); the page shows the scope's name as typed, with the translated description."""
     return [(name, SCOPE_DESCRIPTIONS.get(name, name)) for name in settings.OAUTH2_PROVIDER["SCOPES"]]
 
@@ -86,7 +90,7 @@ class ClientForm(forms.Form):
                                             required=False)
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if loopback_http_allowed():
             self.fields["redirect_uris"].help_text = _(
@@ -104,17 +108,17 @@ class ClientForm(forms.Form):
             raise ValidationError(errors)
         return uris
 
-    def clean_redirect_uris(self):
+    def clean_redirect_uris(self) -> list[str]:
         uris = self._clean_uris("redirect_uris")
         if not uris:
             raise ValidationError(_("Give at least one redirect address."))
         return uris
 
-    def clean_post_logout_redirect_uris(self):
+    def clean_post_logout_redirect_uris(self) -> list[str]:
         return self._clean_uris("post_logout_redirect_uris")
 
     @staticmethod
-    def initial_for(application) -> dict:
+    def initial_for(application: Application) -> dict[str, object]:
         policy = policy_of(application)
         return {"name": application.name, "client_type": application.client_type,
                 "redirect_uris": "\n".join(application.redirect_uris.split()),
@@ -123,22 +127,23 @@ class ClientForm(forms.Form):
                 "skip_authorization": application.skip_authorization, "contact_email": policy.contact_email}
 
 
-def policy_of(application) -> ClientPolicy:
+def policy_of(application: Application) -> ClientPolicy:
     try:
         return application.park_policy
     except ClientPolicy.DoesNotExist:
         return ClientPolicy(application=application, allowed_scopes="openid")
 
 
-def _snapshot(application, policy) -> dict:
+def _snapshot(application: Application, policy: ClientPolicy) -> dict[str, object]:
     return {"name": application.name, "client_type": application.client_type,
             "redirect_uris": application.redirect_uris, "post_logout_redirect_uris":
             application.post_logout_redirect_uris, "skip_authorization": application.skip_authorization,
             "allowed_scopes": policy.allowed_scopes, "contact_email": policy.contact_email}
 
 
-def _apply(application, policy, *, name, client_type, redirect_uris, post_logout_redirect_uris, allowed_scopes,
-           skip_authorization, contact_email) -> str:
+def _apply(application: Application, policy: ClientPolicy, *, name: str, client_type: str, redirect_uris: list[str],
+           post_logout_redirect_uris: list[str], allowed_scopes: list[str], skip_authorization: bool,
+           contact_email: str) -> str:
     """Set the fields, check them, and return a new secret when the client becomes confidential."""
     secret = ""
     if client_type == Application.CLIENT_CONFIDENTIAL and application.client_type != client_type:
@@ -154,7 +159,7 @@ def _apply(application, policy, *, name, client_type, redirect_uris, post_logout
     application.authorization_grant_type = Application.GRANT_AUTHORIZATION_CODE
     application.algorithm = Application.RS256_ALGORITHM
     application.hash_client_secret = client_type == Application.CLIENT_CONFIDENTIAL  # a public client has none
-    errors = {}
+    errors: dict[str, list[StrOrPromise]] = {}
     for field, uris in (("redirect_uris", redirect_uris), ("post_logout_redirect_uris", post_logout_redirect_uris)):
         for uri in uris:
             try:
@@ -175,7 +180,7 @@ def _apply(application, policy, *, name, client_type, redirect_uris, post_logout
     return secret
 
 
-def oidc_client_create(*, actor, name: str, client_type: str, redirect_uris: list[str],
+def oidc_client_create(*, actor: Any, name: str, client_type: str, redirect_uris: list[str],
                        post_logout_redirect_uris: list[str], allowed_scopes: list[str], skip_authorization: bool,
                        contact_email: str = "") -> tuple[Application, str]:
     """Register a partner system. Returns it and, for a confidential client, its secret (shown once)."""
@@ -191,7 +196,7 @@ def oidc_client_create(*, actor, name: str, client_type: str, redirect_uris: lis
     return application, secret
 
 
-def oidc_client_update(*, actor, application, name: str, client_type: str, redirect_uris: list[str],
+def oidc_client_update(*, actor: Any, application: Application, name: str, client_type: str, redirect_uris: list[str],
                        post_logout_redirect_uris: list[str], allowed_scopes: list[str], skip_authorization: bool,
                        contact_email: str = "") -> str:
     """Change a partner system. Returns a new secret if it became confidential, else ""."""
@@ -204,14 +209,14 @@ def oidc_client_update(*, actor, application, name: str, client_type: str, redir
                         post_logout_redirect_uris=post_logout_redirect_uris, allowed_scopes=allowed_scopes,
                         skip_authorization=skip_authorization, contact_email=contact_email)
         after = _snapshot(application, policy)
-        changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+        changes: dict[str, object] = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
         if secret:
             changes["secret"] = "issued"
         audit_record(actor=actor, action="oidc.client_changed", target=application, changes=changes)
     return secret
 
 
-def oidc_client_rotate_secret(*, actor, application) -> str:
+def oidc_client_rotate_secret(*, actor: Any, application: Application) -> str:
     """A new secret for a confidential client; the old one stops working at once. Shown once."""
     require(actor, "oidc.manage_clients", application)
     if application.client_type != Application.CLIENT_CONFIDENTIAL:
@@ -225,14 +230,14 @@ def oidc_client_rotate_secret(*, actor, application) -> str:
     return secret
 
 
-def _revoke_tokens(application) -> int:
+def _revoke_tokens(application: Application) -> int:
     count = 0
     for model in (RefreshToken, AccessToken, IDToken, Grant):
         count += model.objects.filter(application=application).delete()[0]
     return count
 
 
-def oidc_client_set_disabled(*, actor, application, disabled: bool) -> None:
+def oidc_client_set_disabled(*, actor: Any, application: Application, disabled: bool) -> None:
     """Disable (no sign-in, no token, existing tokens revoked) or enable a partner system again."""
     require(actor, "oidc.manage_clients", application)
     with transaction.atomic():

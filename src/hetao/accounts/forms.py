@@ -1,12 +1,15 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hetao.core.validators import normalise_mobile
 from hetao.registry.models import Region
 
-from .models import IdentityDocument, MembershipRole
+from .models import IdentityDocument, MembershipRole, User
 
 
 def name_fields_in_order() -> list[str]:
@@ -22,15 +25,16 @@ class SignupExtraForm(forms.Form):
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False,
                              help_text=_("With country code: +86, +852 or +853."))
 
-    def clean_mobile(self):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # In the page's language; read by Django's form and by allauth's SignupForm, which this form is the base of.
+        self.field_order = ["email", "password1", "password2", *name_fields_in_order(), "mobile"]
+        super().__init__(*args, **kwargs)
+
+    def clean_mobile(self) -> str:
         value = self.cleaned_data["mobile"].strip()
         return normalise_mobile(value) if value else ""
 
-    @property
-    def field_order(self) -> list[str]:  # read by allauth's SignupForm, which this form is the base of
-        return ["email", "password1", "password2", *name_fields_in_order(), "mobile"]
-
-    def signup(self, request, user):
+    def signup(self, request: HttpRequest, user: User) -> None:
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.mobile = self.cleaned_data["mobile"]
@@ -45,11 +49,11 @@ class ProfileForm(forms.Form):
                              help_text=_("With country code: +86, +852 or +853."))
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
 
-    @property
-    def field_order(self) -> list[str]:
-        return [*name_fields_in_order(), "mobile", "preferred_language"]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.field_order = [*name_fields_in_order(), "mobile", "preferred_language"]  # in the page's language
+        super().__init__(*args, **kwargs)
 
-    def clean_mobile(self):
+    def clean_mobile(self) -> str:
         value = self.cleaned_data["mobile"].strip()
         return normalise_mobile(value) if value else ""
 

@@ -1,22 +1,29 @@
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import staffauth
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
 
 class PreferredLanguageMiddleware:
     """Keep a signed-in user's language choice: the cookie follows the account across devices."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -45,10 +52,10 @@ class StaffMustUseMfaMiddleware:
     SETUP_PAGES = {"account_confirm_email", "account_email_verification_sent", "account_reauthenticate"}
     MFA_STEP_PAGES = {"mfa_reauthenticate", "mfa_reauthenticate_webauthn"}
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         if (user is None or not user.is_authenticated or request.path.startswith(self.ALWAYS_OPEN_PREFIXES)
                 or not staffauth.has_staff_powers(user)):
@@ -65,14 +72,14 @@ class StaffMustUseMfaMiddleware:
         return self._refuse(request, "mfa_reauthenticate", USE_MFA)
 
     @staticmethod
-    def _url_name(request) -> str | None:
+    def _url_name(request: HttpRequest) -> str | None:
         try:
             return resolve(request.path_info).url_name
         except Resolver404:
             return None
 
     @staticmethod
-    def _refuse(request, step: str, message: str):
+    def _refuse(request: HttpRequest, step: str, message: "StrOrPromise") -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": str(message)}, status=403)
         from django.contrib import messages

@@ -42,7 +42,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.email or self.username
 
 
-def user_display(user) -> str:
+def user_display(user: User) -> str:
     return user.display_name
 
 

@@ -8,8 +8,10 @@ is treated as unknown: it gets no code and no token.
 """
 
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from oauth2_provider.models import Application
 from oauth2_provider.oauth2_validators import OAuth2Validator
@@ -18,30 +20,35 @@ from oauth2_provider.views import ConnectDiscoveryInfoView
 
 from hetao.core.trilingual import LANGUAGE_SUFFIXES, localised
 
+if TYPE_CHECKING:
+    from .models import User
 
-def display_name(user) -> str:
+
+def display_name(user: "User") -> str:
     """The user's name in their own language: the registry person's name when linked."""
     if user.person_id:
         return localised(user.person, "name", LANGUAGE_SUFFIXES.get(user.preferred_language, "en"))
     return user.get_full_name() or user.email
 
 
-def organisations(user) -> list[dict]:
+def organisations(user: "User") -> list[dict[str, Any]]:
     suffix = LANGUAGE_SUFFIXES.get(user.preferred_language, "en")
     return [
         {"id": m.organisation.slug, "name": localised(m.organisation, "name", suffix), "role": m.role,
-         "park": m.organisation.park.code if m.organisation.park_id else None}
+         "park": m.organisation.park.code if m.organisation.park else None}
         for m in user.memberships.select_related("organisation__park").order_by("organisation__name_en")
     ]
 
 
-def park(user) -> str | None:
+def park(user: "User") -> str | None:
     parks = {o["park"] for o in organisations(user) if o["park"]}
     return sorted(parks)[0] if parks else None
 
 
-def email_verified(user) -> bool:
-    return user.emailaddress_set.filter(email__iexact=user.email, verified=True).exists()
+def email_verified(user: "User") -> bool:
+    # allauth's EmailAddress (untyped) adds this reverse relation, which the stubs cannot see.
+    return user.emailaddress_set.filter(  # type: ignore[attr-defined]
+        email__iexact=user.email, verified=True).exists()
 
 
 RESPONSE_TYPES = ["code"]
@@ -50,7 +57,7 @@ SIGNING_ALGORITHMS = [Application.RS256_ALGORITHM]
 TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
 
-def client_allowed(application) -> bool:
+def client_allowed(application: Application) -> bool:
     """Registered the way the park allows, and not disabled by staff."""
     policy = getattr(application, "park_policy", None) if application.pk else None
     return (application.algorithm in SIGNING_ALGORITHMS
@@ -65,7 +72,7 @@ class ParkOAuth2Validator(OAuth2Validator):
         "park": "profile",
     }
 
-    def _load_application(self, client_id, request):
+    def _load_application(self, client_id: str, request: Any) -> Application | None:
         # Every endpoint finds its client here (authorize, token, revoke, introspect): one place to refuse.
         application = super()._load_application(client_id, request)
         if application is not None and not client_allowed(application):
@@ -73,15 +80,17 @@ class ParkOAuth2Validator(OAuth2Validator):
             return None
         return application
 
-    def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
+    def validate_response_type(self, client_id: str, response_type: str, client: Application, request: Any,
+                               *args: Any, **kwargs: Any) -> bool:
         return response_type in RESPONSE_TYPES and super().validate_response_type(
             client_id, response_type, client, request, *args, **kwargs)
 
-    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
+    def validate_grant_type(self, client_id: str, grant_type: str, client: Application, request: Any,
+                            *args: Any, **kwargs: Any) -> bool:
         return grant_type in GRANT_TYPES and super().validate_grant_type(
             client_id, grant_type, client, request, *args, **kwargs)
 
-    def get_additional_claims(self):
+    def get_additional_claims(self) -> dict[str, Callable[[Any], Any]]:
         # Request-agnostic: the claim names are also advertised in the discovery document.
         return {
             "name": lambda r: display_name(r.user),
@@ -98,7 +107,8 @@ class ParkOAuth2Validator(OAuth2Validator):
 class ClientScopes(SettingsScopes):
     """A client may be granted only the scopes staff allowed it (ClientPolicy); `openid` always."""
 
-    def get_available_scopes(self, application=None, request=None, *args, **kwargs):
+    def get_available_scopes(self, application: Application | None = None, request: Any = None, *args: Any,
+                             **kwargs: Any) -> list[str]:
         scopes = super().get_available_scopes(application, request, *args, **kwargs)
         if application is None:  # the discovery documents: every scope the provider serves
             return scopes
@@ -113,7 +123,7 @@ class DiscoveryView(ConnectDiscoveryInfoView):
     django-oauth-toolkit always lists HS256; the rest comes from OAUTH2_PROVIDER (settings), which the test
     of this document pins field by field."""
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         upstream = super().get(request, *args, **kwargs)
         data = json.loads(upstream.content)
         data.update({

@@ -12,6 +12,10 @@ Everything else goes: drafts, the other documents in the locker (and their files
 email addresses, second factors, sessions, known devices, OpenID Connect grants and tokens, memberships,
 join requests and invitations, event registrations (a freed place goes to the waiting list), group
 memberships, notifications, park codes and access rules. OIDC clients the account registered stay, ownerless.
+
+Accounts sits below the apps that hold the rest (onestop, community, passes) and never imports them: each registers
+what it keeps or ends for an erased account with hetao.accounts.hooks.on_user_erased (their `account_hooks`
+modules), and deletion_carry_out runs those hooks before the account's row goes.
 """
 
 from django.contrib.auth.hashers import make_password
@@ -23,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from hetao.audit.service import audit_record
 from hetao.core.permissions import require
 
+from .hooks import run_user_erased
 from .models import DeletionRequest, Invitation, User
 from .tasks import send_account_email
 
@@ -36,19 +41,23 @@ KEPT_AFTER_DELETION = [
 
 def export_data(user: User) -> dict:
     """Everything the platform holds about the user, in one structure."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
     from hetao.audit.models import AuditEvent
 
+    person = user.person
     return {
         "account": {"id": user.pk, "email": user.email, "first_name": user.first_name, "last_name": user.last_name,
                     "mobile": user.mobile, "preferred_language": user.preferred_language,
                     "date_joined": user.date_joined.isoformat(),
-                    "registry_person": user.person.name_en if user.person_id else None},
-        "email_addresses": list(user.emailaddress_set.values("email", "verified", "primary")),
+                    "registry_person": person.name_en if person is not None else None},
+        "email_addresses": list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary")),
         "memberships": [{"organisation": m.organisation.name_en, "role": m.role, "joined": m.joined_at.isoformat()}
                         for m in user.memberships.select_related("organisation")],
         "identity_documents": [{"kind": d.kind, "country": d.country, "number": d.number_masked,
                                 "added": d.added_at.isoformat()} for d in user.identity_documents.all()],
-        "two_factor_methods": list(user.authenticator_set.values_list("type", flat=True)),
+        "two_factor_methods": list(Authenticator.objects.filter(user=user).values_list("type", flat=True)),
         "known_devices": [{"browser": d.user_agent, "first_seen": d.first_seen.isoformat()}
                           for d in user.known_devices.all()],
         "notifications": [{"title": n.title, "body": n.body, "at": n.created_at.isoformat()}
@@ -80,10 +89,12 @@ def deletion_carry_out(*, actor: User, request: DeletionRequest) -> None:
     # Organisations this account was the only admin of are named in the trail, for staff to follow up.
     orphaned = [m.organisation.slug for m in user.memberships.filter(role="admin").select_related("organisation")
                 if not m.organisation.memberships.filter(role="admin").exclude(user=user).exists()]
-    kept = _keep_records_under_pseudonym(user, request.pseudonym or f"user:{user.pk}")
+    # The apps above accounts keep what must be kept (submitted applications, under the pseudonym) and end the
+    # rest (places on events, group memberships, access rules and codes); each returns what it did, for the trail.
+    done = run_user_erased(actor=actor, user=user, pseudonym=request.pseudonym or f"user:{user.pk}")
     _end_what_the_account_holds(user)
     audit_record(actor=actor, action="privacy.account_deleted", target=user,
-                 changes={"organisations_left_without_admin": orphaned, "applications_kept": kept})
+                 changes={"organisations_left_without_admin": orphaned, **done})
     _forget_addresses(user)
     email, language = user.email, user.preferred_language
     transaction.on_commit(lambda: send_account_email.enqueue(to=email, template="account_deleted", context={},
@@ -94,54 +105,24 @@ def deletion_carry_out(*, actor: User, request: DeletionRequest) -> None:
     user.delete()  # cascades to every row that belongs to the account alone
 
 
-def _keep_records_under_pseudonym(user: User, pseudonym: str) -> int:
-    """Submitted applications (and their documents) move to a stand-in that cannot sign in; drafts go."""
-    from hetao.onestop.formdef import personal_field_ids
-    from hetao.onestop.models import Application, Rating, StoredDocument
-
-    applications = Application.objects.filter(applicant=user).select_related("service_version")
-    drafts = [a.pk for a in applications if a.reference is None]
-    Application.objects.filter(pk__in=drafts).delete()
-    kept = list(applications.exclude(pk__in=drafts))
-    documents = set()
-    for application in kept:
-        personal = personal_field_ids(application.definition)
-        documents |= {v["document"] for v in application.data.values() if isinstance(v, dict) and "document" in v}
-        application.data = {k: None if k in personal else v for k, v in application.data.items()}
-        application.prefill_consent = []
-        application.save(update_fields=["data", "prefill_consent"])
-    Rating.objects.filter(application__in=kept).update(comment="")
-    # The locker's other files are removed from storage once the deletion has committed.
-    files = [d.file.name for d in user.stored_documents.exclude(pk__in=documents) if d.file]
-    storage = StoredDocument._meta.get_field("file").storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in files])
-    if kept:
-        stand_in = User.objects.create(username=pseudonym, password=make_password(None), is_active=False,
-                                       preferred_language=user.preferred_language)
-        Application.objects.filter(pk__in=[a.pk for a in kept]).update(applicant=stand_in)
-        StoredDocument.objects.filter(owner=user, pk__in=documents).update(owner=stand_in)
-    return len(kept)
+def stand_in_account(*, user: User, pseudonym: str) -> User:
+    """The record that keeps an erased account's place where the office must keep one (a submitted application):
+    named by the pseudonym only, no email, no usable password, never active. One per erased account."""
+    stand_in, _created = User.objects.get_or_create(
+        username=pseudonym, defaults={"password": make_password(None), "is_active": False,
+                                      "preferred_language": user.preferred_language})
+    return stand_in
 
 
 def _end_what_the_account_holds(user: User) -> None:
-    """What deleting the row would not do well by cascade: places on events (the waiting list moves up),
-    sessions (in the session store), OIDC clients (kept), access rules (revoke first), invitations (by email)."""
+    """What deleting the row would not do well by cascade: sessions (in the session store), OIDC clients (kept),
+    invitations (by email)."""
     from allauth.usersessions.models import UserSession
     from oauth2_provider.models import get_application_model
 
-    from hetao.community.models import Registration
-    from hetao.community.services import event_cancel
-    from hetao.passes.models import AccessRule
-
-    for registration in user.event_registrations.exclude(status=Registration.Status.CANCELLED):
-        event_cancel(actor=user, registration=registration)  # the next on the waiting list gets the place
     for session in UserSession.objects.filter(user=user):
         session.end()  # from the session store too, not only allauth's list
     get_application_model().objects.filter(user=user).update(user=None)  # a partner's client stays
-    # Before the cascade: removing a person's rule revokes their codes, which must find the holder still there
-    # (inside the cascade the revocation would create a new holder for the account being deleted).
-    for rule in AccessRule.objects.filter(user=user):
-        rule.delete()
     if user.email:
         Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
 

@@ -1,4 +1,5 @@
-"""Writes of the one-account part: memberships, invitations, requests to join, person claims, profile.
+"""Writes of the one-account part: accounts (back office, deactivation), staff roles, memberships, invitations,
+requests to join, person claims, profile.
 
 Each service checks permission through hetao.core.permissions, runs in a transaction, writes its
 audit record, and sends email after commit through a task.
@@ -6,9 +7,12 @@ audit record, and sends email after commit through a task.
 
 import datetime
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,9 +27,20 @@ from hetao.core.validators import (
     validate_passport_number,
     validate_residence_permit,
 )
+from hetao.registry.models import Organisation, Person
 
 from .adapter import recipient_language
-from .models import IdentityDocument, Invitation, JoinRequest, Membership, MembershipRole, PersonClaim, User
+from .hooks import run_user_deactivated
+from .models import (
+    IdentityDocument,
+    Invitation,
+    JoinRequest,
+    Membership,
+    MembershipRole,
+    PersonClaim,
+    StaffRole,
+    User,
+)
 from .tasks import send_account_email
 
 __all__ = [
@@ -42,6 +57,10 @@ __all__ = [
     "person_claim_create",
     "person_claim_decide",
     "profile_update",
+    "staff_role_remove",
+    "staff_role_save",
+    "user_admin_save",
+    "user_deactivate",
 ]
 
 INVITATION_DAYS = 14
@@ -53,7 +72,8 @@ def _email_after_commit(*, to: str, template: str, context: dict, language: str)
 
 
 @transaction.atomic
-def invitation_create(*, actor: User, organisation, email: str, role: str = MembershipRole.MEMBER) -> Invitation:
+def invitation_create(*, actor: User, organisation: Organisation, email: str,
+                      role: str = MembershipRole.MEMBER) -> Invitation:
     require(actor, "organisation.manage_members", organisation)
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
@@ -61,7 +81,7 @@ def invitation_create(*, actor: User, organisation, email: str, role: str = Memb
     invitation = Invitation(organisation=organisation, email=email, role=role, invited_by=actor,
                             expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS))
     invitation.full_clean()
-    invitation.save()
+    invitation.save(force_insert=True)
     audit_record(actor=actor, action="accounts.invitation.create", target=invitation,
                  changes={"organisation": organisation.slug, "role": role})
     language = recipient_language(email)  # an existing account's language, else the inviter's page language
@@ -75,6 +95,8 @@ def invitation_create(*, actor: User, organisation, email: str, role: str = Memb
 
 @transaction.atomic
 def invitation_accept(*, actor: User, token: str) -> Membership:
+    from allauth.account.models import EmailAddress
+
     invitation = Invitation.objects.select_for_update().select_related("organisation").filter(token=token).first()
     if invitation is None:
         raise ValidationError(_("This invitation does not exist."), code="invitation_unknown")
@@ -83,7 +105,7 @@ def invitation_accept(*, actor: User, token: str) -> Membership:
     if invitation.is_expired:
         raise ValidationError(_("This invitation expired on %(date)s. Ask the organisation for a new one."),
                               code="invitation_expired", params={"date": invitation.expires_at.date()})
-    if not actor.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+    if not EmailAddress.objects.filter(user=actor, email__iexact=invitation.email, verified=True).exists():
         raise ValidationError(_("This invitation was sent to %(email)s. Sign in with that verified address."),
                               code="invitation_other_email", params={"email": invitation.email})
     membership, _created = Membership.objects.get_or_create(
@@ -95,7 +117,7 @@ def invitation_accept(*, actor: User, token: str) -> Membership:
 
 
 @transaction.atomic
-def join_request_create(*, actor: User, organisation, message: str = "") -> JoinRequest:
+def join_request_create(*, actor: User, organisation: Organisation, message: str = "") -> JoinRequest:
     require(actor, "organisation.request_join", organisation)
     try:
         with transaction.atomic():
@@ -158,7 +180,7 @@ def _keep_one_admin(membership: Membership, *, leaving: bool) -> None:
 
 
 @transaction.atomic
-def person_claim_create(*, actor: User, person) -> PersonClaim:
+def person_claim_create(*, actor: User, person: Person) -> PersonClaim:
     if actor.person_id:
         raise ValidationError(_("Your account is already linked to a person in the registry."), code="linked")
     if hasattr(person, "account"):
@@ -188,7 +210,7 @@ def person_claim_decide(*, actor: User, claim: PersonClaim, confirm: bool) -> Pe
 
 
 @transaction.atomic
-def profile_update(*, actor: User, user: User, **fields) -> User:
+def profile_update(*, actor: User, user: User, **fields: Any) -> User:
     if actor.pk != user.pk:
         raise PermissionDenied
     for name, value in fields.items():
@@ -197,6 +219,83 @@ def profile_update(*, actor: User, user: User, **fields) -> User:
     user.save(update_fields=list(fields))
     audit_record(actor=actor, action="accounts.profile.update", target=user, changes={"fields": sorted(fields)})
     return user
+
+
+# ── Accounts in the back office ──────────────────────────────────────────────────────────────────────
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User, reason: str) -> User:
+    """Deactivate an account: it can no longer sign in, and the apps above accounts do their part through
+    hetao.accounts.hooks (passes revokes the account's park codes). Deactivating an inactive account does nothing."""
+    require(actor, "accounts.deactivate_user", user)
+    was_active = User.objects.select_for_update().filter(pk=user.pk).values_list("is_active", flat=True).first()
+    user.is_active = False
+    if not was_active:
+        return user
+    # Only what changes is validated: an old, no longer valid mobile number must not keep an account active.
+    user.full_clean(exclude=[f.name for f in User._meta.concrete_fields if f.name != "is_active"],
+                    validate_unique=False, validate_constraints=False)
+    user.save(update_fields=["is_active"])
+    audit_record(actor=actor, action="accounts.user.deactivate", target=user, changes={"reason": reason[:200]})
+    run_user_deactivated(actor=actor, user=user, reason=reason)
+    return user
+
+
+def _concrete(model: type[Model], fields: Iterable[str]) -> list[str]:
+    names = {f.name for f in model._meta.concrete_fields if not f.primary_key}
+    return sorted(set(fields) & names)
+
+
+@transaction.atomic
+def user_admin_save(*, actor: User, user: User, fields: Iterable[str] = ()) -> User:
+    """The back office creates an account (no pk yet) or saves the `fields` staff changed on it. Switching
+    `is_active` off is a deactivation (user_deactivate: codes revoked, audited with its reason)."""
+    require(actor, "accounts.manage_users", user)
+    fields = set(fields)
+    deactivating = user.pk is not None and "is_active" in fields and not user.is_active
+    if deactivating:
+        user.is_active = True  # user_deactivate below makes the change, with its hooks
+        fields.discard("is_active")
+    user.full_clean(exclude=["password"])
+    if user.pk is None:
+        user.save(force_insert=True)
+        audit_record(actor=actor, action="accounts.user.create", target=user, changes={"fields": sorted(fields)})
+    else:
+        update = _concrete(User, fields)
+        if update:
+            user.save(update_fields=update)
+        if fields:  # many-to-many fields (groups, permissions) are saved by the caller's form
+            audit_record(actor=actor, action="accounts.user.update", target=user, changes={"fields": sorted(fields)})
+    if deactivating:
+        user_deactivate(actor=actor, user=user, reason="back_office")
+    return user
+
+
+@transaction.atomic
+def staff_role_save(*, actor: User, role: StaffRole, fields: Iterable[str] = ()) -> StaffRole:
+    """Give someone a role in a department (no pk yet), or save the `fields` changed on one."""
+    require(actor, "accounts.manage_users", role)
+    role.full_clean()
+    if role.pk is None:
+        role.save(force_insert=True)
+        audit_record(actor=actor, action="accounts.staff_role.create", target=role,
+                     changes={"department": role.department.code, "role": role.role})
+        return role
+    update = _concrete(StaffRole, fields)
+    if update:
+        role.save(update_fields=update)
+        audit_record(actor=actor, action="accounts.staff_role.update", target=role,
+                     changes={"department": role.department.code, "role": role.role, "fields": update})
+    return role
+
+
+@transaction.atomic
+def staff_role_remove(*, actor: User, role: StaffRole) -> None:
+    role = StaffRole.objects.select_for_update().select_related("department").get(pk=role.pk)
+    require(actor, "accounts.manage_users", role)
+    audit_record(actor=actor, action="accounts.staff_role.remove", target=role,
+                 changes={"department": role.department.code, "role": role.role})
+    role.delete()
 
 
 # ── Identity documents ───────────────────────────────────────────────────────────────────────────────
@@ -265,10 +364,8 @@ def identity_document_delete(*, actor: User, document: IdentityDocument) -> None
 
 
 @transaction.atomic
-def person_create_for_account(*, actor: User, name_zh: str = "", region: str = "mainland"):
+def person_create_for_account(*, actor: User, name_zh: str = "", region: str = "mainland") -> Person:
     """A newcomer not yet in the registry creates their own person record, linked at once."""
-    from hetao.registry.models import Person
-
     actor = User.objects.select_for_update().get(pk=actor.pk)
     if actor.person_id:
         raise ValidationError(_("Your account is already linked to a person in the registry."), code="linked")
@@ -282,7 +379,7 @@ def person_create_for_account(*, actor: User, name_zh: str = "", region: str = "
         script = "name_zh_hans" if to_simplified(name_zh) == name_zh else "name_zh_hant"
         setattr(person, script, name_zh)
     person.full_clean()
-    person.save()
+    person.save(force_insert=True)
     actor.person = person
     actor.save(update_fields=["person"])
     audit_record(actor=actor, action="accounts.person.create", target=person)

@@ -90,7 +90,7 @@ def _python_type(field: models.Field):
     if field.choices:
         return Literal[tuple(value for value, _label in field.flatchoices)]
     python_type = next(t for base, t in _TYPES.items() if isinstance(field, base))
-    constraints = {}
+    constraints: dict[str, Any] = {}
     if python_type is str and field.max_length:
         constraints["max_length"] = field.max_length
     if python_type is int:  # every integer column is at most 64 bits
@@ -108,6 +108,8 @@ def model_schema(model: type[models.Model], fields: list[str], *, name: str, par
     definitions: dict[str, Any] = {}
     for field_name in fields:
         field = model._meta.get_field(field_name)
+        if not isinstance(field, models.Field):
+            raise TypeError(f"{model.__name__}.{field_name} is a relation's reverse side, not a column")
         python_type = _python_type(field)
         if field.null:
             python_type = python_type | None

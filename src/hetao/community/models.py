@@ -135,6 +135,8 @@ class Registration(models.Model):
 class InterestGroup(TitledModel, DescribedModel):
     slug = models.SlugField(_("slug"), unique=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="interest_groups")
+    # Kept by the services that add and remove members (group_join, group_leave, account erasure), with F().
+    member_count = models.PositiveIntegerField(_("Members"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("interest group")

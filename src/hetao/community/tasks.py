@@ -1,7 +1,14 @@
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.utils import translation
 from django_tasks import task
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from hetao.accounts.models import User
 
 from hetao.core import links
 
@@ -28,5 +35,5 @@ def email_notification(*, notification_ids: list[int]) -> int:
     return sent
 
 
-def active_users():
+def active_users() -> "QuerySet[User]":
     return get_user_model().objects.filter(is_active=True)

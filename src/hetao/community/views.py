@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -128,9 +129,7 @@ def groups(request):
             services.group_join(actor=request.user, group=group)
         return redirect("community:groups")
     mine = set(request.user.interest_groups.values_list("pk", flat=True)) if request.user.is_authenticated else set()
-    from django.db.models import Count
-
-    all_groups = InterestGroup.objects.annotate(n=Count("members"))
+    all_groups = InterestGroup.objects.annotate(n=F("member_count"))  # kept by the join and leave services
     return render(request, "community/groups.html", {"groups": all_groups, "mine": mine})
 
 

@@ -149,8 +149,14 @@ def _is_chinese_name(name: str) -> bool:
     return 2 <= len(name) <= 5 and all(_HAN.match(ch) for ch in name)
 
 
+def _unknown_readings(chars: str) -> list[str]:
+    """One "?" for each character without a reading (pypinyin takes a list from its `errors` callback)."""
+    return ["?"] * len(chars)
+
+
 def _lazy_pinyin(text: str) -> list[str]:
-    return lazy_pinyin(text, style=Style.NORMAL, v_to_u=True, errors=lambda chars: ["?"] * len(chars))
+    # pypinyin's stub types the `errors` callback as returning str; its converter also takes a list (one per char).
+    return lazy_pinyin(text, style=Style.NORMAL, v_to_u=True, errors=_unknown_readings)  # type: ignore[arg-type]
 
 
 @cache
@@ -250,7 +256,8 @@ def name_search_forms(chinese_name: str, *, cantonese: bool) -> list[str]:
         forms.append("".join(s[0] for s in syllables))
     if cantonese and (jyutping_parts := name_syllables(chinese_name, cantonese=True)):
         add([_TONE.sub("", s) for s in (*jyutping_parts[0], *jyutping_parts[1])])
-        surname, given = romanised_parts(chinese_name, cantonese=True)
+    if cantonese and (hong_kong_parts := romanised_parts(chinese_name, cantonese=True)):
+        surname, given = hong_kong_parts
         add([*surname.lower().split(), *(s.lower() for s in given)])
         forms.append(f"{surname.lower()} {'-'.join(given).lower()}")
     return list(dict.fromkeys(forms))

@@ -15,6 +15,7 @@ configuration the forwarded headers are ignored and the connecting address count
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 __all__ = ["client_ip"]
 
@@ -44,7 +45,7 @@ def _from_trusted_proxy(remote: str | None) -> bool:
     return any(address in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     remote = _clean(request.META.get("REMOTE_ADDR"))

@@ -46,7 +46,7 @@ def localised_path(path: str, language: str) -> str:
     return prefixed + (f"?{bits.query}" if bits.query else "") + (f"#{bits.fragment}" if bits.fragment else "")
 
 
-def absolute_url(target: str, *, language: str | None = None, **kwargs) -> str:
+def absolute_url(target: str, *, language: str | None = None, **kwargs: object) -> str:
     """An absolute link to a page of the park in `language` (default: the active one).
 
     `target` is a path ('/my-applications/HT-2026-000001/', with or without a language prefix) or a view name

@@ -21,7 +21,7 @@ def int_param(data: Mapping, name: str, *, minimum: int = 0, maximum: int = MAX_
     return value
 
 
-def optional_int_param(data: Mapping, name: str, **bounds) -> int | None:
+def optional_int_param(data: Mapping, name: str, **bounds: int) -> int | None:
     """Like `int_param`, but a missing or empty value is None."""
     if data.get(name) in (None, ""):
         return None

@@ -13,9 +13,11 @@ and a digest of what it states; the issuing app's verify page re-computes the di
 import datetime
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import segno
@@ -30,6 +32,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -100,13 +103,15 @@ def family_for(language: str) -> str:
     return "HetaoHK" if (language or "en").lower().startswith(TRADITIONAL) else "HetaoSC"
 
 
-def markup(text, family: str) -> str:
+def markup(text: object, family: str) -> str:
     """`text` escaped for a reportlab Paragraph, with every run of characters that `family` lacks (but the
     other family has) set in the other family, so that no character prints as an empty box."""
     fonts = register_fonts()
     own, other = fonts[family].face.charToGlyph, fonts["HetaoSC" if family == "HetaoHK" else "HetaoHK"]
     other_family, other_map = other.fontName, other.face.charToGlyph
-    out, run, run_other = [], [], False
+    out: list[str] = []
+    run: list[str] = []
+    run_other = False
     for char in str(text):
         use_other = ord(char) not in own and ord(char) in other_map
         if use_other != run_other and run:
@@ -134,7 +139,7 @@ def long_date(value: datetime.date, language: str) -> str:
 TOKEN_SALT = "hetao.pdf.verify"
 
 
-def digest(*parts) -> str:
+def digest(*parts: object) -> str:
     """A short fingerprint of what a document states; the signature makes it unforgeable, the digest tells
     whether the record still says the same."""
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
@@ -185,10 +190,10 @@ class QRCode(Flowable):
         self.url, self.size = url, size
         self.matrix = [list(row) for row in segno.make(url, error="m", micro=False).matrix_iter(border=2)]
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.size, self.size
 
-    def draw(self):
+    def draw(self) -> None:
         canvas, n = self.canv, len(self.matrix)
         cell = self.size / n
         canvas.setFillColor(colors.black)
@@ -204,7 +209,7 @@ class QRCode(Flowable):
         canvas.linkURL(self.url, (0, 0, self.size, self.size), relative=1)
 
 
-def _table(rows: list, widths: list, family: str, *commands) -> Table:
+def _table(rows: list, widths: list, family: str, *commands: tuple[Any, ...]) -> Table:
     """A table whose own font is ours: reportlab's default cell font is the unembedded base-14 Helvetica."""
     table = Table(rows, colWidths=widths)
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), family), *commands]))
@@ -237,11 +242,11 @@ def _render(letter: Letter) -> bytes:
     family = family_for(letter.language)
     styles = _styles(family)
 
-    def text(value, style="body", bold=False) -> Paragraph:
+    def text(value: object, style: str = "body", bold: bool = False) -> Paragraph:
         body = markup(value, family)
         return Paragraph(f"<b>{body}</b>" if bold else body, styles[style])
 
-    story = [text(letter.title, "title")]
+    story: list[Flowable] = [text(letter.title, "title")]
     meta = _table([[text(_("Our reference"), "label"), text(letter.reference, "value", bold=True),
                     text(_("Date"), "label"), text(long_date(letter.date, letter.language), "value")]],
                   [28 * mm, 62 * mm, 22 * mm, 58 * mm], family, ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -261,7 +266,7 @@ def _render(letter: Letter) -> bytes:
                        ("LINEBELOW", (0, 0), (-1, -2), 0.25, colors.lightgrey), ("LEFTPADDING", (0, 0), (-1, -1), 2),
                        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4))
         story += [Spacer(1, 2 * mm), facts, Spacer(1, 4 * mm)]
-    signature = [text(letter.closing)] if letter.closing else []
+    signature: list[Flowable] = [text(letter.closing)] if letter.closing else []
     signature += [Spacer(1, 3 * mm)]
     signature += [text(line, "address", bold=(n == 0)) for n, line in enumerate(letter.signature)]
     signature += [Spacer(1, 2 * mm), text(_("Issued electronically by the park; it needs no handwritten "
@@ -288,7 +293,7 @@ def _render(letter: Letter) -> bytes:
     return buffer.getvalue()
 
 
-def _verification_block(letter: Letter, text, styles) -> Table:
+def _verification_block(letter: Letter, text: Callable[..., Paragraph], styles: dict[str, ParagraphStyle]) -> Table:
     url = escape(letter.verify_url)
     link = Paragraph(f'<a href="{url}" color="#0b5563">{url}</a>',
                      ParagraphStyle("url", parent=styles["small"], fontName=family_for(letter.language),
@@ -302,10 +307,10 @@ def _verification_block(letter: Letter, text, styles) -> Table:
                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4))
 
 
-def _page_decorator(letter: Letter, block: Table | None):
+def _page_decorator(letter: Letter, block: Table | None) -> Callable[[Canvas, BaseDocTemplate], None]:
     family = family_for(letter.language)
 
-    def decorate(canvas, document):
+    def decorate(canvas: Canvas, document: BaseDocTemplate) -> None:
         width, height = A4
         canvas.saveState()
         top = height - 16 * mm

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+# Actors and objects are read by duck typing: core imports no app (the rules know their own models).
 Rule = Callable[[Any, Any], bool]
 RULES: dict[str, Rule] = {}
 
@@ -29,7 +30,7 @@ def rule(action: str) -> Callable[[Rule], Rule]:
     return register
 
 
-def can(actor, action: str, obj=None) -> bool:
+def can(actor: Any, action: str, obj: Any = None) -> bool:
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
     if action not in RULES:
@@ -37,7 +38,7 @@ def can(actor, action: str, obj=None) -> bool:
     return bool(RULES[action](actor, obj))
 
 
-def require(actor, action: str, obj=None) -> None:
+def require(actor: Any, action: str, obj: Any = None) -> None:
     if not can(actor, action, obj):
         raise PermissionDenied(action)
 

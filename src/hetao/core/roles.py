@@ -4,8 +4,10 @@ Read by duck typing (`actor.staff_roles`, `actor.memberships`), so core imports 
 layers (the registry) can use them without importing accounts, which owns the roles.
 """
 
+from typing import Any
 
-def in_department(actor, *codes: str, head: bool = False) -> bool:
+
+def in_department(actor: Any, *codes: str, head: bool = False) -> bool:
     """A superuser, or a staff member of one of the departments `codes` (only its head when `head`)."""
     if actor.is_superuser:
         return True
@@ -13,9 +15,9 @@ def in_department(actor, *codes: str, head: bool = False) -> bool:
     return roles.filter(role="head").exists() if head else roles.exists()
 
 
-def is_org_admin(actor, organisation) -> bool:
+def is_org_admin(actor: Any, organisation: Any) -> bool:
     return actor.memberships.filter(organisation=organisation, role="admin").exists()
 
 
-def is_org_member(actor, organisation) -> bool:
+def is_org_member(actor: Any, organisation: Any) -> bool:
     return actor.memberships.filter(organisation=organisation).exists()

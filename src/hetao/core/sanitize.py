@@ -12,7 +12,7 @@ ATTRIBUTES = {"a": {"href"}}  # and no generic ones (nh3 keeps `title` and `lang
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def clean_html(value) -> SafeString:
+def clean_html(value: object) -> SafeString:
     """The HTML subset of `value`, safe to insert into a page."""
     if value is None:
         return mark_safe("")

@@ -26,7 +26,7 @@ def active_suffix() -> str:
 LANGUAGE_TAGS = {"en": "en", "zh_hans": "zh-Hans", "zh_hant": "zh-Hant"}
 
 
-def localised_with_language(obj, field: str, suffix: str | None = None) -> tuple[str, str]:
+def localised_with_language(obj: object, field: str, suffix: str | None = None) -> tuple[str, str]:
     """(text, column suffix it came from): the text in `suffix` (default: the active language) or its fallback."""
     wanted = suffix or active_suffix()
     for candidate in FALLBACKS[wanted]:
@@ -36,11 +36,11 @@ def localised_with_language(obj, field: str, suffix: str | None = None) -> tuple
     return "", wanted
 
 
-def localised(obj, field: str, suffix: str | None = None) -> str:
+def localised(obj: object, field: str, suffix: str | None = None) -> str:
     return localised_with_language(obj, field, suffix)[0]
 
 
-def fill_chinese_scripts(obj, field: str) -> None:
+def fill_chinese_scripts(obj: object, field: str) -> None:
     """Derive the missing Chinese script of `field` from the one the editor gave."""
     hans, hant = f"{field}_zh_hans", f"{field}_zh_hant"
     if getattr(obj, hans) and not getattr(obj, hant):
@@ -49,7 +49,7 @@ def fill_chinese_scripts(obj, field: str) -> None:
         setattr(obj, hans, to_simplified(getattr(obj, hant)))
 
 
-def trilingual_fields(obj) -> list[str]:
+def trilingual_fields(obj: models.Model | type[models.Model]) -> list[str]:
     """Base names of the translatable fields declared on a model instance or class."""
     return [f.name[: -len("_zh_hans")] for f in obj._meta.get_fields() if f.name.endswith("_zh_hans")]
 

@@ -8,6 +8,7 @@ in the user's language; each `is_valid_*` answers yes or no.
 
 import datetime
 import re
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -115,7 +116,7 @@ def validate_pct(value: str) -> None:
         )
 
 
-def is_valid(validator, value: str) -> bool:
+def is_valid(validator: Callable[[str], object], value: str) -> bool:
     try:
         validator(value)
     except ValidationError:

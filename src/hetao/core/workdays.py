@@ -15,7 +15,7 @@ the database by the `hetao.workdays` app, which registers a loader here with `re
 import datetime
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 
 import chinese_calendar
@@ -63,7 +63,7 @@ def _overrides() -> dict[tuple[str, datetime.date], bool]:
     return dict(_source["overrides"]()) if _source["overrides"] is not None else {}
 
 
-def _days_of(year: int):
+def _days_of(year: int) -> Iterator[datetime.date]:
     day = datetime.date(year, 1, 1)
     while day.year == year:
         yield day

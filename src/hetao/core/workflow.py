@@ -44,7 +44,7 @@ class Transition:
     condition: Callable[[Any, Any], bool] | None = None
     side_effects: Sequence[str] = field(default_factory=tuple)  # documentation: what the service schedules
 
-    def target_for(self, obj) -> str:
+    def target_for(self, obj: Any) -> str:
         return self.target(obj) if callable(self.target) else self.target
 
 
@@ -57,7 +57,7 @@ class Workflow:
                 raise ValueError(f"{name}: action {transition.action!r} declared twice")
             self.transitions[transition.action] = transition
 
-    def state_of(self, obj) -> str:
+    def state_of(self, obj: Any) -> str:
         return str(getattr(obj, self.state_field))
 
     def states(self) -> set[str]:
@@ -71,7 +71,7 @@ class Workflow:
     def permissions(self) -> set[str]:
         return {transition.permission for transition in self.transitions.values()}
 
-    def allowed(self, actor, obj, action: str) -> bool:
+    def allowed(self, actor: Any, obj: Any, action: str) -> bool:
         transition = self.transitions.get(action)
         return (
             transition is not None
@@ -80,11 +80,11 @@ class Workflow:
             and (transition.condition is None or transition.condition(actor, obj))
         )
 
-    def available(self, actor, obj) -> list[Transition]:
+    def available(self, actor: Any, obj: Any) -> list[Transition]:
         """The transitions this actor may take now, in declaration order (the buttons a page shows)."""
         return [t for action, t in self.transitions.items() if self.allowed(actor, obj, action)]
 
-    def begin(self, actor, obj, action: str) -> Transition:
+    def begin(self, actor: Any, obj: Any, action: str) -> Transition:
         """The transition for `action`, or PermissionDenied / InvalidTransition saying why not.
 
         Call it inside the service's transaction, after locking the row, so the state it checks is current.

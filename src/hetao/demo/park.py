@@ -1,6 +1,7 @@
 """The whole demo park, loaded and cleared app by app, lowest first (each app's loader needs the ones below)."""
 
 from django.core.management import call_command
+from django.core.management.base import OutputWrapper
 from django.db import transaction
 
 from hetao.accounts.demo import clear_demo_accounts, load_demo_accounts
@@ -12,7 +13,7 @@ is_loaded = registry_demo.is_loaded
 
 
 @transaction.atomic
-def load_whole_demo_park(*, scale: int = 1, stdout=None) -> None:
+def load_whole_demo_park(*, scale: int = 1, stdout: OutputWrapper | None = None) -> None:
     """The registry's population, then the demo accounts (one per role, and the `demo-partner` SSO client),
     the service catalogue, the demo applications, and the gates with the community content."""
     registry_demo.load_demo_park(scale=scale)

@@ -1,4 +1,8 @@
-"""Back office for park services: edit, version (a new definition = a new version), export and import JSON."""
+"""Back office for park services: edit, version (a new definition = a new version), export and import JSON.
+
+Nothing here writes around the services: a service is saved and imported through services.service_import (which
+checks onestop.manage_services and writes the audit trail); applications, their history, ratings, versions and
+stored documents are read-only here (officers act on the work-queue pages, applicants on their own pages)."""
 
 import json
 
@@ -11,7 +15,20 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import formdef, services
-from .models import Application, Service, ServiceVersion, StoredDocument, Transition
+from .models import Application, Rating, Service, ServiceVersion, StoredDocument, Transition
+
+
+class ReadOnlyMixin:
+    """View only: no add, change or delete from the back office."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ImportForm(forms.Form):
@@ -49,6 +66,9 @@ class ServiceAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_en", "name_zh_hans", "name_zh_hant"]
     actions = ["export_json"]
     change_list_template = "admin/onestop/service/change_list.html"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # applications keep the versions they were made with; unpublish instead
 
     def save_model(self, request, obj, form, change):
         data = {**services.service_export(obj), **{f: form.cleaned_data.get(f) for f in services.SERVICE_FIELDS
@@ -88,29 +108,21 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceVersion)
-class ServiceVersionAdmin(admin.ModelAdmin):
+class ServiceVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["service", "number", "created_at", "created_by"]
     readonly_fields = ["service", "number", "definition", "created_at", "created_by"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyMixin, admin.TabularInline):
     model = Transition
     extra = 0
-    readonly_fields = ["at", "actor", "action", "from_status", "to_status", "step", "comment", "internal_note"]
+    fields = readonly_fields = ("at", "actor", "action", "from_status", "to_status", "step", "first_signoff_by",
+                                "comment", "internal_note")
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: officers decide on the work-queue pages, which keep the history and notify."""
 
     list_display = ["reference", "service_version", "status", "current_department", "due_date"]
@@ -119,12 +131,15 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Application._meta.concrete_fields]
     inlines = [TransitionInline]
 
-    def has_add_permission(self, request):
-        return False
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["application", "score", "at"]
+    readonly_fields = ["application", "score", "comment", "at"]
 
 
 @admin.register(StoredDocument)
-class StoredDocumentAdmin(admin.ModelAdmin):
+class StoredDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["owner", "label", "original_name", "content_type", "size", "uploaded_at"]
     readonly_fields = ["owner", "label", "original_name", "content_type", "size", "sha256", "uploaded_at"]
     exclude = ["file"]

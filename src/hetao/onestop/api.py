@@ -20,6 +20,7 @@ from hetao.registry.models import Organisation
 
 from . import selectors, services
 from .models import Application, Category, Service
+from .workflow import APPLICATION
 
 router = Router(tags=["services"])
 session = SessionAuth()
@@ -74,6 +75,9 @@ class ApplicationOut(Schema):
     answers: dict
     submitted_at: datetime.datetime | None
     due_date: datetime.date | None
+    # What the caller may do with it now: the workflow's available transitions (onestop/workflow.py), e.g.
+    # ["save", "submit"] on a draft, ["withdraw"] once submitted, [] once decided.
+    actions: list[str]
 
     @staticmethod
     def resolve_service(obj):
@@ -82,6 +86,10 @@ class ApplicationOut(Schema):
     @staticmethod
     def resolve_answers(obj):
         return obj.data
+
+    @staticmethod
+    def resolve_actions(obj, context):
+        return [t.action for t in APPLICATION.available(context["request"].user, obj)]
 
 
 class StartIn(Schema):

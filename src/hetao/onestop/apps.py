@@ -6,3 +6,6 @@ class OnestopConfig(AppConfig):
     name = "hetao.onestop"
     label = "onestop"
     verbose_name = _("One network (park services)")
+
+    def ready(self):
+        from . import account_hooks  # noqa: F401  (registers with hetao.accounts.hooks)

@@ -11,9 +11,11 @@ channel rejects the same things with the same messages.
 
 import datetime
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from hetao.core.trilingual import active_suffix
@@ -45,7 +47,7 @@ def check_definition(definition: dict) -> list[str]:
     pages = definition.get("pages")
     if not isinstance(pages, list) or not pages:
         return ["The form needs at least one page."]
-    seen: set[str] = set()
+    seen: set[str | None] = set()  # a field without an id counts as seen (its own problem is reported)
     for p, page in enumerate(pages, 1):
         for field in page.get("fields", []):
             problems += _check_field(field, f"page {p}", seen)
@@ -62,7 +64,7 @@ def check_definition(definition: dict) -> list[str]:
     return problems
 
 
-def _check_field(field: dict, where: str, seen: set[str]) -> list[str]:
+def _check_field(field: dict, where: str, seen: set[str | None]) -> list[str]:
     problems = []
     fid, kind = field.get("id"), field.get("type")
     if not fid or not str(fid).replace("_", "").isalnum():
@@ -75,7 +77,7 @@ def _check_field(field: dict, where: str, seen: set[str]) -> list[str]:
     if kind in ("choice", "multi_choice") and not field.get("choices"):
         problems.append(f"Field {fid}: a choice needs choices.")
     if kind == "group":
-        inner: set[str] = set()
+        inner: set[str | None] = set()
         for sub in field.get("fields", []):
             if sub.get("type") in ("group", "file"):
                 problems.append(f"Field {fid}: a group cannot hold a {sub.get('type')}.")
@@ -117,18 +119,32 @@ def _validator_field(validator, normaliser=None):
 MobileField = _validator_field(normalise_mobile, normalise_mobile)
 
 
+class _Common(TypedDict):
+    """The arguments every Django field of a spec takes."""
+
+    label: str
+    help_text: str
+    required: bool
+
+
+class _Limits(TypedDict):
+    min_value: Decimal | None
+    max_value: Decimal | None
+
+
 def django_fields(field: dict, *, required: bool, locker: list | None = None) -> dict[str, forms.Field]:
     """The form fields (by name) that collect one spec's answer."""
     fid, kind = field["id"], field["type"]
-    common = {"label": text(field.get("label")), "help_text": text(field.get("help")), "required": required}
+    common: _Common = {"label": text(field.get("label")), "help_text": text(field.get("help")),
+                       "required": required}
     if kind == "text":
         return {fid: forms.CharField(max_length=field.get("max_length", 200), **common)}
     if kind == "long_text":
         return {fid: forms.CharField(max_length=field.get("max_length", 4000), widget=forms.Textarea({"rows": 4}),
                                      **common)}
     if kind in ("number", "money"):
-        limits = {"min_value": Decimal(str(field["min"])) if "min" in field else None,
-                  "max_value": Decimal(str(field["max"])) if "max" in field else None}
+        limits: _Limits = {"min_value": Decimal(str(field["min"])) if "min" in field else None,
+                           "max_value": Decimal(str(field["max"])) if "max" in field else None}
         if kind == "number":
             return {fid: forms.DecimalField(max_digits=14, decimal_places=2, **limits, **common)}
         currency = field.get("currency", "any")
@@ -139,12 +155,10 @@ def django_fields(field: dict, *, required: bool, locker: list | None = None) ->
     if kind == "date":
         return {fid: forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)}
     if kind == "date_range":
-        start_label = _("%(label)s: from") % {"label": common["label"]}
-        end_label = _("%(label)s: to") % {"label": common["label"]}
-        return {f"{fid}__start": forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
-                                                 **{**common, "label": start_label}),
-                f"{fid}__end": forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
-                                               **{**common, "label": end_label, "help_text": ""})}
+        start: _Common = {**common, "label": _("%(label)s: from") % {"label": common["label"]}}
+        end: _Common = {**common, "label": _("%(label)s: to") % {"label": common["label"]}, "help_text": ""}
+        return {f"{fid}__start": forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **start),
+                f"{fid}__end": forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **end)}
     if kind == "choice":
         return {fid: forms.ChoiceField(choices=[("", "—"), *_choices(field)], **common)}
     if kind == "multi_choice":
@@ -185,10 +199,10 @@ class PageForm(forms.Form):
         self.rows = rows or {}
         on_page = {f["id"] for f in page.get("fields", [])}
         if self.is_bound:  # conditions follow what is being sent now, not only what was saved before
-            many = hasattr(self.data, "getlist")
+            data = self.data  # a QueryDict from a browser; a plain dict from the API (one value per name)
             controllers = [f for f in page.get("fields", []) if f["type"] in ("choice", "multi_choice", "yes_no")]
-            live = {f["id"]: self.data.getlist(f["id"]) if many and f["type"] == "multi_choice"
-                    else self.data.get(f["id"]) for f in controllers}
+            live = {f["id"]: data.getlist(f["id"]) if isinstance(data, MultiValueDict) and f["type"] == "multi_choice"
+                    else data.get(f["id"]) for f in controllers}
             self.answers = {**answers, **{k: v for k, v in live.items() if v not in (None, "")}}
             self.specs = [f for f in page.get("fields", []) if is_shown(f, self.answers)]
         else:  # show fields whose condition is decided on this same page; the page script hides them
@@ -245,7 +259,7 @@ class PageForm(forms.Form):
                 for spec in self.specs if spec["type"] != "file"}
 
 
-EMPTY = (None, "", [])
+EMPTY: tuple[None, str, list[Any]] = (None, "", [])
 
 
 def _saved_rows(value) -> int:

@@ -130,8 +130,14 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-updated_at"]
         constraints = [
+            # Submitted (any state but draft): it has its reference and the moment it was submitted.
             models.CheckConstraint(name="application_reference_after_submit",
                                    condition=Q(status="draft") | Q(reference__isnull=False)),
+            models.CheckConstraint(name="application_submitted_at_after_submit",
+                                   condition=Q(status="draft") | Q(submitted_at__isnull=False)),
+            # Decided (approved or rejected): it says when.
+            models.CheckConstraint(name="application_decided_has_decided_at",
+                                   condition=~Q(status__in=["approved", "rejected"]) | Q(decided_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -152,10 +158,17 @@ class Application(models.Model):
 
 
 class Transition(models.Model):
-    """One immutable line of an application's history: who, when, from, to, and what they said."""
+    """One immutable line of an application's history: who, when, from, to, and what they said.
+
+    On PostgreSQL a trigger refuses any UPDATE or DELETE of a row (migration 0002), except clearing `actor` or
+    `first_signoff_by` when that account is deleted, and deleting an application with its history where a
+    session says so explicitly (the demo park's reset)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The approval at a second-sign-off step names who gave the first sign-off: never the same officer.
+    first_signoff_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                         related_name="+")
     action = models.CharField(max_length=24)
     from_status = models.CharField(max_length=12, choices=Status.choices)
     to_status = models.CharField(max_length=12, choices=Status.choices)
@@ -166,6 +179,10 @@ class Transition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(name="transition_second_signoff_by_another_officer",
+                                   condition=~Q(actor=models.F("first_signoff_by"))),
+        ]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -210,7 +227,8 @@ class Rating(models.Model):
 
 
 class ReferenceCounter(models.Model):
-    """The next reference number per year, incremented under a row lock (no gaps from races, no duplicates)."""
+    """The next reference number per year, incremented under a row lock (no gaps from races, no duplicates):
+    services._next_reference reads it with select_for_update, adds one and saves `last` in the same transaction."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)

@@ -5,6 +5,8 @@ the document states (`fingerprint`), checked by the public page `/<lang>/verify/
 A document's date is the date of the act (submission, decision), so a second download says the same.
 """
 
+from typing import Any
+
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,21 +57,23 @@ def fingerprint(application: Application, kind: str) -> str | None:
 
 
 def verify_url(application: Application, kind: str, language: str) -> str:
-    token = core_pdf.verification_token(reference=application.reference, kind=kind,
-                                        fingerprint=fingerprint(application, kind))
+    stated = fingerprint(application, kind)
+    if application.reference is None or stated is None:
+        raise ValueError(f"{application} has no {kind}")
+    token = core_pdf.verification_token(reference=application.reference, kind=kind, fingerprint=stated)
     return absolute_url("onestop:verify", language=language, token=token)
 
 
 def _addressee(application: Application) -> list[str]:
     lines = [applicant_name(application.applicant)]
-    if application.organisation_id:
+    if application.organisation is not None:
         lines.append(application.organisation.name)
     return lines
 
 
 def _parties(application: Application) -> list[tuple[str, str]]:
     rows = [(_("Applicant"), applicant_name(application.applicant))]
-    if application.organisation_id:
+    if application.organisation is not None:
         rows.append((_("Organisation"), application.organisation.name))
     return rows
 
@@ -90,6 +94,8 @@ def _local(moment) -> str:
 def receipt(application: Application, language: str | None = None) -> bytes:
     """The receipt of a submitted application, in `language` (default: the active one)."""
     language = language or translation.get_language() or "en"
+    if application.reference is None or application.submitted_at is None or application.due_date is None:
+        raise ValueError(f"{application} has not been submitted")
     with translation.override(language):
         service, steps = application.service, application.definition.get("steps", [])
         submitted = timezone.localtime(application.submitted_at).date()
@@ -121,8 +127,10 @@ def decision_letter(application: Application, language: str | None = None) -> by
     """The approval or rejection letter of a decided application, in `language` (default: the active one)."""
     language = language or translation.get_language() or "en"
     decision = decision_of(application)
-    if decision is None:
+    if decision is None or application.decided_at is None:
         raise ValueError(f"{application} has no decision")
+    if application.reference is None:  # a decided application was submitted, so it has its reference
+        raise ValueError(f"{application} has not been submitted")
     with translation.override(language):
         approved = application.status == Status.APPROVED
         service = application.service
@@ -138,7 +146,8 @@ def decision_letter(application: Application, language: str | None = None) -> by
             paragraphs += [_("The department's comments:"), decision.comment]
         paragraphs.append(_("Please quote the reference %(reference)s whenever you contact the park about this "
                             "application.") % params)
-        step = next((s for s in application.definition.get("steps", []) if s.get("id") == decision.step), {})
+        steps: list[dict[str, Any]] = application.definition.get("steps", [])
+        step = next((s for s in steps if s.get("id") == decision.step), {})
         department = _department(step.get("department", ""))
         role = StaffRole.objects.filter(user_id=decision.actor_id, department=department).first() \
             if department and decision.actor_id else None

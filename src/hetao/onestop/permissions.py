@@ -1,11 +1,49 @@
-"""Who may see and decide applications (rules registered with hetao.core.permissions)."""
+"""Who may apply, change, submit, withdraw, rate, see and decide applications (rules registered with
+hetao.core.permissions). The application workflow (workflow.py) names one of these rules on each transition."""
 
 from hetao.core.permissions import rule
-from hetao.core.roles import in_department
+from hetao.core.roles import in_department, is_org_admin
 
 
 def step_departments(application) -> set[str]:
     return {step.get("department") for step in application.definition.get("steps", [])}
+
+
+def _is_applicant(actor, application) -> bool:
+    return application is not None and application.applicant_id == actor.pk
+
+
+@rule("onestop.apply")
+def _apply(actor, application) -> bool:
+    """Start an application (an unsaved Application on the service's current version): the service is open, and
+    for an organisation's service the actor is an admin of the organisation applying."""
+    service = application.service_version.service
+    if not service.published or service.current_version_id != application.service_version_id:
+        return False
+    if service.applicant == "organisation_admin":
+        return application.organisation_id is not None and is_org_admin(actor, application.organisation)
+    return True
+
+
+@rule("onestop.edit")
+def _edit(actor, application) -> bool:
+    """Save answers into one's own draft (or returned application)."""
+    return _is_applicant(actor, application)
+
+
+@rule("onestop.submit")
+def _submit(actor, application) -> bool:
+    return _is_applicant(actor, application)
+
+
+@rule("onestop.withdraw")
+def _withdraw(actor, application) -> bool:
+    return _is_applicant(actor, application)
+
+
+@rule("onestop.rate")
+def _rate(actor, application) -> bool:
+    return _is_applicant(actor, application)
 
 
 @rule("onestop.view")

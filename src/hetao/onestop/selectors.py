@@ -207,7 +207,9 @@ def service_figures() -> list[dict]:
         days = [working_days_between(timezone.localtime(r["submitted_at"]).date(),
                                      timezone.localtime(r["decided_at"]).date(),
                                      r["service_version__service__calendar"]) for r in rows]
-        in_time = [r for r in rows if timezone.localtime(r["decided_at"]).date() <= r["due_date"]]
+        # A submitted application always has its committed date; one without cannot count as decided in time.
+        in_time = [r for r in rows if r["due_date"] is not None
+                   and timezone.localtime(r["decided_at"]).date() <= r["due_date"]]
         out.append({
             "service": service,
             "submitted": sum(per_month.get(service.pk, {}).values()),  # in the last 12 months

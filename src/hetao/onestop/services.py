@@ -1,8 +1,10 @@
 """Writes of one network: drafts, submission, officer decisions, withdrawal, files, ratings, service import.
 
-The approval steps are data (each owned by a department); an officer may act on the current step only if
-`can(officer, "onestop.decide", application)`. Every change the applicant can see becomes an immutable
-Transition, an audit event, and a notification sent after commit.
+Every change of an application's state is a transition of the declared workflow (workflow.py, APPLICATION): a
+service locks the row, then asks `APPLICATION.begin(actor, application, action)`, which checks the state, the
+permission rule and any condition (e.g. the second sign-off by another officer). The approval steps are data
+(each owned by a department). Every change the applicant can see becomes an immutable Transition, an audit event,
+and a notification sent after commit.
 """
 
 import datetime
@@ -11,7 +13,7 @@ import json
 import re
 
 import filetype
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,6 +25,8 @@ from hetao.audit.service import audit_record
 from hetao.community.services import notify
 from hetao.core.permissions import can, require
 from hetao.core.workdays import add_working_days
+from hetao.core.workflow import InvalidTransition
+from hetao.core.workflow import Transition as WorkflowStep
 
 from . import formdef
 from .models import (
@@ -36,6 +40,7 @@ from .models import (
     StoredDocument,
     Transition,
 )
+from .workflow import APPLICATION, DECISIONS, awaits_first_signoff, needs_second_signoff
 
 __all__ = [
     "escalate_overdue",
@@ -49,6 +54,7 @@ __all__ = [
     "queue_exported",
     "rating_give",
     "service_import",
+    "service_import_as_system",
 ]
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -90,8 +96,9 @@ def document_store(*, actor: User, upload, label: str) -> StoredDocument:
         name = f"{name}.{ALLOWED_UPLOADS[kind.mime]}"
     document = StoredDocument(owner=actor, label=label[:120] or name, original_name=name, content_type=kind.mime,
                               size=upload.size, sha256=digest.hexdigest())
+    document.full_clean(exclude=["file"])
     document.file.save(name, upload, save=False)
-    document.save()
+    document.save(force_insert=True)
     return document
 
 
@@ -113,7 +120,7 @@ def prefill(definition: dict, user: User, organisation=None) -> tuple[dict, list
     """Answers the park already knows (submit once), and the list of fields it filled (for consent)."""
     known = {
         "user.full_name": user.get_full_name(), "user.email": user.email, "user.mobile": user.mobile,
-        "person.name": user.person.name if user.person_id else "",
+        "person.name": user.person.name if user.person is not None else "",
         "organisation.name": organisation.name if organisation else "",
         "organisation.uscc": organisation.uscc if organisation else "",
         "organisation.hk_br": organisation.hk_br if organisation else "",
@@ -128,27 +135,51 @@ def prefill(definition: dict, user: User, organisation=None) -> tuple[dict, list
     return answers, used
 
 
+def _begin(actor: User, application: Application, action: str, *, message: str | None = None,
+           code: str = "") -> WorkflowStep:
+    """APPLICATION.begin (permission, state, condition), telling a refused state in this service's own words."""
+    try:
+        return APPLICATION.begin(actor, application, action)
+    except InvalidTransition as exc:
+        if message is not None and exc.code == "invalid_state":
+            raise InvalidTransition(message, code=code) from exc
+        raise
+
+
+# Every field a workflow transition may change (saved by name: a transition never overwrites the answers).
+WORKFLOW_FIELDS = ["status", "step_index", "current_department", "first_signoff_by", "assigned_to", "version",
+                   "step_due", "decided_at", "escalated_at", "updated_at"]
+
+
+def _save(application: Application, *extra: str) -> None:
+    """Check and save a transition's changes. `version` counts officer actions; it is incremented while the row
+    is locked (select_for_update), so two actions never read the same value."""
+    application.full_clean()
+    application.save(update_fields=[*WORKFLOW_FIELDS, *extra])
+
+
 @transaction.atomic
 def application_start(*, actor: User, service: Service, organisation=None) -> Application:
     if not service.published or service.current_version is None:
         raise ValidationError(_("This service is not open for applications."), code="closed")
-    for_organisation = service.applicant == Service.Applicant.ORGANISATION_ADMIN
-    if for_organisation and (organisation is None or not actor.memberships.filter(
-            organisation=organisation, role="admin").exists()):
+    application = Application(service_version=service.current_version, applicant=actor, organisation=organisation)
+    if not can(actor, "onestop.apply", application):  # open service: the one other refusal is the organisation's
         raise ValidationError(_("Only an admin of the applying organisation may apply for this service."),
                               code="not_org_admin")
-    answers, used = prefill(service.current_version.definition, actor, organisation)
-    application = Application.objects.create(service_version=service.current_version, applicant=actor,
-                                             organisation=organisation, data=answers, prefill_consent=used)
+    _begin(actor, application, "start")
+    application.data, application.prefill_consent = prefill(service.current_version.definition, actor, organisation)
+    application.full_clean()
+    application.save(force_insert=True)
+    audit_record(actor=actor, action="onestop.application.start", target=application,
+                 changes={"service": service.code, "version": service.current_version.number,
+                          "organisation": organisation.slug if organisation else None,
+                          "prefilled": application.prefill_consent})
     return application
 
 
 def _own_draft(actor: User, application: Application) -> Application:
     application = Application.objects.select_for_update().select_related("service_version").get(pk=application.pk)
-    if application.applicant_id != actor.pk:
-        raise PermissionDenied
-    if application.status not in (Status.DRAFT, Status.RETURNED):
-        raise ValidationError(_("This application can no longer be changed."), code="not_editable")
+    _begin(actor, application, "save", message=_("This application can no longer be changed."), code="not_editable")
     return application
 
 
@@ -167,17 +198,20 @@ def application_save_page(*, actor: User, application: Application, page_answers
             document = document_store(actor=actor, upload=upload, label=field_id)
             cleaned[field_id] = {"document": document.pk, "name": document.original_name}
         elif existing:
-            document = StoredDocument.objects.filter(owner=actor, pk=existing).first()
-            if document is None:
+            chosen = StoredDocument.objects.filter(owner=actor, pk=existing).first()
+            if chosen is None:
                 raise ValidationError({f"{field_id}__existing": _("Choose one of your own documents.")})
-            cleaned[field_id] = {"document": document.pk, "name": document.original_name}
+            cleaned[field_id] = {"document": chosen.pk, "name": chosen.original_name}
     application.data = formdef.without_hidden(application.definition, {**application.data, **cleaned},
                                               before=application.data)
+    application.full_clean()
     application.save(update_fields=["data", "updated_at"])
     return application
 
 
 def _next_reference(year: int) -> str:
+    """The year's next number. The counter stays under its row lock (select_for_update) from read to save, so
+    concurrent submissions queue here: no duplicate and no gap (a failed submission rolls its number back)."""
     counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
@@ -185,12 +219,16 @@ def _next_reference(year: int) -> str:
 
 
 def _record(application: Application, *, actor, action: str, before: str, comment: str = "", note: str = "",
-            step: str = "") -> Transition:
-    transition = Transition.objects.create(application=application, actor=actor, action=action, from_status=before,
-                                           to_status=application.status, step=step, comment=comment,
-                                           internal_note=note)
-    audit_record(actor=actor, action=f"onestop.application.{action}", target=application,
-                 changes={"from": before, "to": application.status, "step": step})
+            step: str = "", first_signoff_by: User | None = None) -> Transition:
+    transition = Transition(application=application, actor=actor, action=action, from_status=before,
+                            to_status=application.status, step=step, comment=comment, internal_note=note,
+                            first_signoff_by=first_signoff_by)
+    transition.full_clean()
+    transition.save(force_insert=True)
+    changes = {"from": before, "to": application.status, "step": step}
+    if first_signoff_by is not None:
+        changes["first_signoff_by"] = f"user:{first_signoff_by.pk}"
+    audit_record(actor=actor, action=f"onestop.application.{action}", target=application, changes=changes)
     return transition
 
 
@@ -219,31 +257,29 @@ def application_submit(*, actor: User, application: Application, consent: bool) 
     """Submit (or resubmit after a return). Idempotent: a second click or tab gets the same application."""
     application = Application.objects.select_for_update().select_related("service_version__service").get(
         pk=application.pk)
-    if application.applicant_id != actor.pk:
-        raise PermissionDenied
+    require(actor, "onestop.submit", application)
     if application.status in (Status.SUBMITTED, Status.IN_REVIEW) and application.reference:
         return application  # already submitted: double click, second tab
-    if application.status not in (Status.DRAFT, Status.RETURNED):
-        raise ValidationError(_("This application can no longer be submitted."), code="not_editable")
+    action = "submit" if application.status == Status.DRAFT else "resubmit"
+    step = _begin(actor, application, action, message=_("This application can no longer be submitted."),
+                  code="not_editable")
     if application.prefill_consent and not consent:
         raise ValidationError({"consent": _("Confirm that the park may reuse the details it already holds.")})
     formdef.raise_if_invalid(application.definition, application.data)
     before, service = application.status, application.service
-    if before == Status.DRAFT:
+    if action == "submit":
         application.reference = _next_reference(today().year)
         application.submitted_at = timezone.now()
         application.due_date = add_working_days(today(), service.working_days, service.calendar)
-        application.status = Status.SUBMITTED
-    else:
-        application.status = Status.IN_REVIEW
+    application.status = step.target_for(application)
     _enter_step(application)
     application.version += 1
-    application.save()
-    _record(application, actor=actor, action="submit" if before == Status.DRAFT else "resubmit", before=before)
+    _save(application, "reference", "submitted_at", "due_date")
+    _record(application, actor=actor, action=action, before=before)
     if application.prefill_consent:  # the applicant agreed that these known details be reused
         audit_record(actor=actor, action="onestop.application.consent", target=application,
                      changes={"reused_fields": application.prefill_consent})
-    if before == Status.DRAFT:
+    if action == "submit":
         _tell_applicant(application, "submitted")
     return application
 
@@ -259,15 +295,15 @@ def _enter_step(application: Application) -> None:
 
 @transaction.atomic
 def application_withdraw(*, actor: User, application: Application) -> Application:
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.applicant_id != actor.pk:
-        raise PermissionDenied
-    if application.status in (*DECIDED_STATUSES, Status.WITHDRAWN):
-        raise ValidationError(_("A decided application cannot be withdrawn."), code="decided")
+    application = Application.objects.select_for_update().select_related("service_version__service").get(
+        pk=application.pk)
+    decided = application.status in (*DECIDED_STATUSES, Status.WITHDRAWN)
+    step = _begin(actor, application, "withdraw",
+                  message=_("A decided application cannot be withdrawn.") if decided else None, code="decided")
     before = application.status
-    application.status = Status.WITHDRAWN
+    application.status = step.target_for(application)
     application.version += 1
-    application.save()
+    _save(application)
     _record(application, actor=actor, action="withdraw", before=before)
     return application
 
@@ -297,12 +333,16 @@ def _locked_for_officer(actor: User, application: Application, expected_version:
 @transaction.atomic
 def application_claim(*, actor: User, application: Application, expected_version: int | None = None,
                       assignee: User | None = None) -> Application:
+    """Take the application (`assignee` None) or give it to an officer of the step's department."""
     application = _locked_for_officer(actor, application, expected_version)
+    step = _begin(actor, application, "assign" if assignee else "claim",
+                  message=_("This application is not waiting for a decision."), code="not_open")
+    if assignee is not None and not can(assignee, "onestop.decide", application):
+        raise ValidationError(_("Choose an officer of the department of this step."), code="not_an_officer")
     application.assigned_to = assignee or actor
-    if application.status == Status.SUBMITTED:
-        application.status = Status.IN_REVIEW
+    application.status = step.target_for(application)
     application.version += 1
-    application.save()
+    _save(application)
     audit_record(actor=actor, action="onestop.application.assign", target=application,
                  changes={"to": f"user:{application.assigned_to_id}"})
     return application
@@ -317,51 +357,54 @@ def queue_exported(*, actor: User, tab: str, filters: dict) -> None:
     audit_record(actor=actor, action="onestop.queue.export", target=None, changes=changes)
 
 
-ACTIONS = ("approve", "return", "reject")
+ACTIONS = DECISIONS  # first_signoff, approve, return, reject (workflow.py)
 
 
 @transaction.atomic
 def application_decide(*, actor: User, application: Application, action: str, comment: str = "",
                        internal_note: str = "", expected_version: int | None = None) -> Application:
     """Approve, return for changes, or reject at the current step. Two officers at once: the second gets
-    a Conflict (the row lock orders them; the version tells the second that things changed)."""
+    a Conflict (the row lock orders them; the version tells the second that things changed). At a step with a
+    second sign-off, the first "approve" is the first sign-off, and the approval needs another officer."""
     if action not in ACTIONS:
         raise ValidationError({"action": _("Unknown action.")})
     application = _locked_for_officer(actor, application, expected_version)
-    if application.status not in (Status.SUBMITTED, Status.IN_REVIEW):
-        raise ValidationError(_("This application is not waiting for a decision."), code="not_open")
+    if application.status not in APPLICATION.transitions[action].source:
+        raise InvalidTransition(_("This application is not waiting for a decision."), code="not_open")
     if action in ("return", "reject") and not comment.strip():
         raise ValidationError({"comment": _("Tell the applicant why.")})
-    step = application.current_step or {}
-    before = application.status
-    if action == "approve" and step.get("second_signoff") and application.first_signoff_by_id is None:
-        application.first_signoff_by = actor
-        application.status = Status.IN_REVIEW
-        application.version += 1
-        application.save()
-        _record(application, actor=actor, action="first_signoff", before=before, comment=comment,
-                note=internal_note, step=step.get("id", ""))
-        return application
-    if action == "approve" and step.get("second_signoff") and application.first_signoff_by_id == actor.pk:
+    if action == "approve" and awaits_first_signoff(application):
+        action = "first_signoff"
+    if action == "approve" and needs_second_signoff(application) and application.first_signoff_by_id == actor.pk:
         raise ValidationError(_("The second sign-off must be given by another officer."), code="same_officer")
-    if action == "approve" and application.step_index + 1 < len(application.definition.get("steps", [])):
+    step = _begin(actor, application, action)
+    definition_step = application.current_step or {}
+    before, target = application.status, step.target_for(application)
+    first_signoff = application.first_signoff_by if action == "approve" and needs_second_signoff(application) \
+        else None
+    if action == "first_signoff":
+        application.first_signoff_by = actor
+        application.status = target
+        application.version += 1
+        _save(application)
+        _record(application, actor=actor, action=action, before=before, comment=comment, note=internal_note,
+                step=definition_step.get("id", ""))
+        return application
+    application.status = target
+    if action == "approve" and target == Status.IN_REVIEW:  # on to the next step
         application.step_index += 1
-        application.status = Status.IN_REVIEW
         application.assigned_to = None
         _enter_step(application)
         key = "in_review"
-    elif action == "approve":
-        application.status, application.decided_at, key = Status.APPROVED, timezone.now(), "approved"
-        application.current_department = ""
-    elif action == "reject":
-        application.status, application.decided_at, key = Status.REJECTED, timezone.now(), "rejected"
+    elif target in DECIDED_STATUSES:
+        application.decided_at, key = timezone.now(), target
         application.current_department = ""
     else:
-        application.status, key = Status.RETURNED, "returned"
+        key = "returned"
     application.version += 1
-    application.save()
+    _save(application)
     _record(application, actor=actor, action=action, before=before, comment=comment, note=internal_note,
-            step=step.get("id", ""))
+            step=definition_step.get("id", ""), first_signoff_by=first_signoff)
     _tell_applicant(application, key, comment)
     return application
 
@@ -369,14 +412,24 @@ def application_decide(*, actor: User, application: Application, action: str, co
 @transaction.atomic
 def rating_give(*, actor: User, application: Application, score: int, comment: str = "") -> Rating:
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.applicant_id != actor.pk:
-        raise PermissionDenied
+    require(actor, "onestop.rate", application)
     if application.status not in DECIDED_STATUSES:
         raise ValidationError(_("You can rate a service once your application is decided."), code="not_decided")
     if not 1 <= int(score) <= 5:
         raise ValidationError({"score": _("Give between 1 and 5 stars.")})
-    rating, _created = Rating.objects.update_or_create(application=application,
-                                                       defaults={"score": int(score), "comment": comment[:2000]})
+    rating = Rating.objects.filter(application=application).first()
+    created = rating is None
+    if rating is None:
+        rating = Rating(application=application)
+    rating.score, rating.comment = int(score), comment[:2000]
+    rating.full_clean()
+    if created:
+        rating.save(force_insert=True)
+    else:
+        rating.save(update_fields=["score", "comment"])
+    # The score only: the applicant's own words may name them.
+    audit_record(actor=actor, action="onestop.rating.give", target=application,
+                 changes={"score": rating.score, "first": created})
     return rating
 
 
@@ -395,16 +448,28 @@ def service_export(service: Service) -> dict:
 
 
 @transaction.atomic
-def service_import(*, actor: User | None, data: dict | str, publish: bool = True) -> Service:
-    """Create a service, or add a new version to an existing one, from exported JSON. Applications made
-    with an older version keep it."""
+def service_import(*, actor: User, data: dict | str, publish: bool = True) -> Service:
+    """Create a service, or add a new version to an existing one, from exported JSON (the back office). Applications
+    made with an older version keep it. Needs onestop.manage_services."""
+    require(actor, "onestop.manage_services")
+    return _import_service(actor=actor, data=data, publish=publish)
+
+
+@transaction.atomic
+def service_import_as_system(*, data: dict | str, publish: bool = True) -> Service:
+    """The same import made by no person: the `import_services` command (the seeded services, the demo park, a
+    deployment). Whoever can run manage.py is trusted; the trail records the import as "system"."""
+    return _import_service(actor=None, data=data, publish=publish)
+
+
+def _import_service(*, actor: User | None, data: dict | str, publish: bool) -> Service:
     if isinstance(data, str):
         try:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
             raise ValidationError(_("The file is not valid JSON: %(error)s") % {"error": exc.msg}) from exc
-    if actor is not None:
-        require(actor, "onestop.manage_services")
+    if not isinstance(data, dict):
+        raise ValidationError(_("The file is not valid JSON: %(error)s") % {"error": "not an object"})
     definition = data.get("definition") or {}
     problems = formdef.check_definition(definition)
     if problems:
@@ -418,17 +483,23 @@ def service_import(*, actor: User | None, data: dict | str, publish: bool = True
     service.fee_currency = service.fee_currency or ""
     service.full_clean(exclude=["current_version"])
     service.published = publish
-    service.save()
+    if service._state.adding:
+        service.save(force_insert=True)
+    else:
+        # Every field the file may set (clean() may also have derived a Chinese script from the other one).
+        service.save(update_fields=[f for f in SERVICE_FIELDS if f != "code"] + ["published"])
     number = (service.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = ServiceVersion(service=service, number=number, definition=definition, created_by=actor)
+    version.full_clean()
     try:
-        version = ServiceVersion.objects.create(service=service, number=number, definition=definition,
-                                                created_by=actor)
+        with transaction.atomic():
+            version.save(force_insert=True)
     except IntegrityError as exc:
         raise ValidationError(_("Someone imported this service at the same moment; try again.")) from exc
     service.current_version = version
     service.save(update_fields=["current_version", "published"])
-    if actor is not None:
-        audit_record(actor=actor, action="onestop.service.import", target=service, changes={"version": number})
+    audit_record(actor=actor, action="onestop.service.import", target=service, system=actor is None,
+                 changes={"version": number, "published": publish})
     return service
 
 
@@ -458,7 +529,7 @@ def escalate_overdue() -> int:
             notify(users=heads, kind="application", url=f"/work/{reference}/", render=render)
             locked.escalated_at = timezone.now()
             locked.save(update_fields=["escalated_at"])
-            audit_record(actor=None, action="onestop.application.escalate", target=locked,
+            audit_record(actor=None, system=True, action="onestop.application.escalate", target=locked,
                          changes={"department": locked.current_department})
             count += 1
     return count

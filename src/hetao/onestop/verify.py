@@ -25,7 +25,7 @@ def verify(request, token: str):
     if claim and claim[1] in KINDS:
         application = (Application.objects.select_related("service_version__service", "organisation")
                        .filter(reference=claim[0]).first())
-    if application is None:
+    if claim is None or application is None:
         response = render(request, "onestop/verify.html", {"state": "forged"}, status=404)
     else:
         reference, kind, stated = claim

@@ -2,6 +2,7 @@
 my applications, officer queues and decisions, files, receipts and letters."""
 
 import csv
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -21,6 +22,13 @@ from hetao.registry.models import Organisation
 from . import formdef, pdf, selectors, services
 from .forms import QueueFilterForm
 from .models import DECIDED_STATUSES, Application, Category, Service, Status, StoredDocument
+from .workflow import APPLICATION, DECISIONS
+
+
+def actions_for(user, application: Application) -> dict:
+    """The workflow's transitions this user may take now, by action (APPLICATION.available): the buttons a page
+    shows, in the table's order."""
+    return {t.action: t for t in APPLICATION.available(user, application)}
 
 # ── Catalogue ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -37,6 +45,8 @@ def catalogue(request):
 @require_http_methods(["GET", "POST"])
 def service(request, code: str):
     svc = get_object_or_404(Service.objects.select_related("current_version"), code=code, published=True)
+    if svc.current_version is None:  # published but never given a version: not on offer (nor can it be started)
+        raise Http404
     definition = svc.current_version.definition
     failed, replies = [], {}
     if request.method == "POST":
@@ -116,12 +126,13 @@ def _names(form, prefix: str) -> list[str]:
 def _layout(form) -> list[dict]:
     """The page in order: single answers, and each repeatable group as one block of numbered rows with its own
     add and remove controls. A row's sub-field keeps its own "required" (checked once the row is used)."""
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     for spec in form.specs:
         if spec["type"] != "group":
             blocks.append({"fields": [form[name] for name in _names(form, spec["id"])]})
             continue
-        subs, rows = spec.get("fields", []), []
+        subs = spec.get("fields", [])
+        rows: list[dict[str, Any]] = []
         while subs and _names(form, f"{spec['id']}__{len(rows)}__{subs[0]['id']}"):
             n, fields = len(rows), []
             for sub in subs:
@@ -140,7 +151,7 @@ def _layout(form) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def page(request, pk: int, index: int):
     application = _own(request, pk)
-    if application.status not in (Status.DRAFT, Status.RETURNED):
+    if not APPLICATION.allowed(request.user, application, "save"):
         return redirect("onestop:mine_detail", reference=application.reference)
     pages = application.definition["pages"]
     if index >= len(pages):
@@ -195,7 +206,9 @@ def page(request, pk: int, index: int):
 @require_http_methods(["GET", "POST"])
 def check(request, pk: int):
     application = _own(request, pk)
-    if application.status not in (Status.DRAFT, Status.RETURNED):
+    actions = actions_for(request.user, application)
+    send = actions.get("submit") or actions.get("resubmit")
+    if send is None:
         return redirect("onestop:mine_detail", reference=application.reference)
     errors = formdef.validate_all(application.definition, application.data)
     if request.method == "POST":
@@ -207,7 +220,7 @@ def check(request, pk: int):
         else:
             return redirect("onestop:confirmation", reference=application.reference)
     return render(request, "onestop/check.html", {
-        "application": application, "errors": errors,
+        "application": application, "errors": errors, "send": send,
         "answers": selectors.answer_rows(application), "pages": application.definition["pages"],
     }, status=400 if errors and request.method == "POST" else 200)
 
@@ -251,6 +264,8 @@ def mine_detail(request, reference: str):
     return render(request, "onestop/mine_detail.html", {
         "application": application, "answers": selectors.answer_rows(application),
         "timeline": selectors.timeline(application, officer=False),
+        "actions": actions_for(request.user, application),
+        "may_rate": application.status in DECIDED_STATUSES and can(request.user, "onestop.rate", application),
     })
 
 
@@ -367,7 +382,7 @@ def review(request, reference: str):
                 assignee = None
                 if request.POST.get("action") == "assign":
                     assignee = get_user_model().objects.filter(pk=int_param(request.POST, "assignee")).first()
-                    if assignee is None or not can(assignee, "onestop.decide", application):
+                    if assignee is None:
                         raise ValidationError(_("Choose an officer of the department of this step."))
                 services.application_claim(actor=request.user, application=application, expected_version=expected,
                                            assignee=assignee)
@@ -388,12 +403,13 @@ def review(request, reference: str):
     timeline = selectors.timeline(application, officer=True)
     is_open = application.status in (Status.SUBMITTED, Status.IN_REVIEW)
     days_left = selectors.working_days_left(application) if is_open else None
+    actions = actions_for(request.user, application)
     return render(request, "onestop/review.html", {
         "application": application, "answers": selectors.answer_rows(application),
         "timeline": timeline, "error": error, "is_open": is_open,
         "last": timeline[-1] if timeline else None,
         "decided": application.status in DECIDED_STATUSES,
-        "may_decide": is_open and can(request.user, "onestop.decide", application),
+        "actions": actions, "decisions": [t for action, t in actions.items() if action in DECISIONS],
         "step": formdef.text((application.current_step or {}).get("title")) if is_open else "",
         "days_left": days_left, "days_overdue": -(days_left or 0),
         "officers": get_user_model().objects.filter(

@@ -15,8 +15,10 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 import environ
 from django.conf import settings
@@ -51,7 +53,15 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def table_counts(cursor, vendor: str) -> dict[str, int]:
+class Cursor(Protocol):
+    """What table_counts needs of a DB-API cursor (Django's, psycopg's or sqlite3's)."""
+
+    def execute(self, sql: str, /) -> object: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> Iterable[Any]: ...
+
+
+def table_counts(cursor: Cursor, vendor: str) -> dict[str, int]:
     """Rows in every table of the database (PostgreSQL: of the current schema), by a DB-API cursor."""
     if vendor == "postgresql":
         cursor.execute("SELECT table_name FROM information_schema.tables "
@@ -104,7 +114,7 @@ def _dump_database(directory: Path) -> tuple[str, dict[str, int]]:
     raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
 
 
-def _walk(root: Path, others: list[Path]):
+def _walk(root: Path, others: list[Path]) -> Iterator[Path]:
     """Files under root, skipping directories that are another section (the pass keys sit under the OIDC keys)."""
     if not root.is_dir():
         return
@@ -152,9 +162,11 @@ def _is_empty(db: dict, vendor: str) -> bool:
     if vendor == "postgresql":
         import psycopg
 
-        with psycopg.connect("", **_psycopg_kwargs(db)) as conn, conn.cursor() as cursor:
+        with psycopg.connect("", **_psycopg_kwargs(db)) as pg_conn, pg_conn.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()")
-            return cursor.fetchone()[0] == 0
+            row = cursor.fetchone()
+            assert row is not None  # an aggregate without GROUP BY answers exactly one row
+            return row[0] == 0
     path = Path(db["NAME"])
     if not path.exists():
         return True
@@ -174,7 +186,7 @@ def _restored_counts(db: dict, vendor: str) -> dict[str, int]:
     if vendor == "postgresql":
         import psycopg
 
-        with psycopg.connect("", **_psycopg_kwargs(db)) as conn, conn.cursor() as cursor:
+        with psycopg.connect("", **_psycopg_kwargs(db)) as pg_conn, pg_conn.cursor() as cursor:
             return table_counts(cursor, "postgresql")
     with sqlite3.connect(db["NAME"]) as conn:
         return table_counts(conn.cursor(), "sqlite")

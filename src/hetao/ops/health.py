@@ -3,6 +3,8 @@ given, and the background processes (scheduler and task worker) have beaten rece
 
 import logging
 import uuid
+from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,8 +55,8 @@ def queued_tasks() -> int | None:
 
 def readiness() -> dict:
     """Every check, each {"ok": bool, ...}; an exception fails that check (its class is shown, the rest logged)."""
-    checks = {"database": check_database, "cache": check_cache,
-              **{name: (lambda name=name: check_heartbeat(name)) for name in HEARTBEATS}}
+    checks: dict[str, Callable[[], dict]] = {"database": check_database, "cache": check_cache,
+                                             **{name: partial(check_heartbeat, name) for name in HEARTBEATS}}
     results = {}
     for name, check in checks.items():
         try:

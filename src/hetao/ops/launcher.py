@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[3]
 GRACE_SECONDS = 40  # longer than gunicorn's graceful_timeout (deploy/gunicorn.conf.py)
@@ -26,7 +27,7 @@ def commands(python: str = sys.executable) -> dict[str, list[str]]:
     }
 
 
-def _pipe(name: str, stream, lock: threading.Lock) -> None:
+def _pipe(name: str, stream: IO[bytes], lock: threading.Lock) -> None:
     for line in iter(stream.readline, b""):
         with lock:
             sys.stdout.buffer.write(f"{name:<9} | ".encode() + line)

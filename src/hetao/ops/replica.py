@@ -5,8 +5,10 @@ figures, never for a page that shows what the user just changed — so nothing i
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Model
 
 REPLICA = "replica"
 _reporting: ContextVar[bool] = ContextVar("hetao_reporting", default=False)
@@ -23,14 +25,14 @@ def reports() -> Iterator[None]:
 
 
 class ReplicaRouter:
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type[Model], **hints: Any) -> str:
         return REPLICA if _reporting.get() and REPLICA in settings.DATABASES else "default"
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return "default"  # even for an object that was read from the replica
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
         return True  # the replica is a copy of the same database
 
-    def allow_migrate(self, db, app_label, **hints):
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
         return db != REPLICA

@@ -10,7 +10,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import close_old_connections
 from django.db.models import Q
@@ -54,7 +54,7 @@ def holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def acquire(job: Job, *, by: str, now=None) -> bool:
+def acquire(job: Job, *, by: str, now: datetime | None = None) -> bool:
     """Take the job's lease if it is free and the job is due; True when this caller may run it now."""
     now = now or timezone.now()
     JobRun.objects.get_or_create(name=job.name)

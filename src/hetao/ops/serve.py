@@ -15,6 +15,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from hetao.ops import launcher
@@ -68,8 +69,8 @@ def create_database(url: str) -> None:
     import psycopg
 
     name = parts.path.lstrip("/")
-    kwargs = {"dbname": "postgres", "host": parts.hostname or "", "port": parts.port or 5432,
-              "user": parts.username or "", "password": parts.password or ""}
+    kwargs: dict[str, Any] = {"dbname": "postgres", "host": parts.hostname or "", "port": parts.port or 5432,
+                              "user": parts.username or "", "password": parts.password or ""}
     with psycopg.connect(**{k: v for k, v in kwargs.items() if v}, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')

@@ -2,6 +2,7 @@
 
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -32,7 +33,7 @@ def worker_heartbeat() -> None:
     beat("worker")
 
 
-def _oidc_key_started(path) -> datetime:
+def _oidc_key_started(path: Path) -> datetime:
     return datetime.strptime(path.stem[len("oidc-"):], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
 
 
@@ -52,7 +53,7 @@ def rotate_oidc_keys(*, now: datetime | None = None) -> str:
     with transaction.atomic():
         path = oidc_keys.rotate(directory)
         deleted = [p.name for p in oidc_keys.prune(directory, keep=3)]
-        audit_record(actor=None, action="ops.oidc_key.rotate", target=None,
+        audit_record(actor=None, system=True, action="ops.oidc_key.rotate", target=None,
                      changes={"created": path.name, "deleted": deleted})
     logger.warning("New OpenID Connect signing key %s: restart the app servers (one at a time) to sign with it.",
                    path.name)

@@ -7,5 +7,5 @@ class PassesConfig(AppConfig):
     label = "passes"
     verbose_name = _("One code (park passes)")
 
-    def ready(self):
-        from . import signals  # noqa: F401
+    def ready(self) -> None:
+        from . import account_hooks  # noqa: F401  (registers with hetao.accounts.hooks)

@@ -5,18 +5,19 @@ one field: it is written in English with its Chinese sign, as the venue shows it
 """
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
 from hetao.accounts.models import Department, User
 from hetao.community.models import Announcement, Event, InterestGroup
-from hetao.core.db import save_clean
+from hetao.core.db import M, save_clean
 from hetao.registry.models import Organisation, Park
 
 from .models import AccessPoint, AccessRule
 
 
-def _make(model, **fields):
+def _make(model: type[M], **fields: Any) -> M:
     return save_clean(model(**fields))
 
 

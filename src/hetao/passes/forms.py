@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessPoint
+from hetao.core.roles import in_department
+
+from .models import AccessPoint, access_points_open_to
 
 
 class VisitorForm(forms.Form):
@@ -11,6 +13,12 @@ class VisitorForm(forms.Form):
                                           .exclude(kind="event"))
     valid_from = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     valid_until = forms.DateTimeField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, host, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (host.is_superuser or in_department(host, "facilities_security")):
+            # Only where the host may go themselves: the service refuses the others anyway.
+            self.fields["access_point"].queryset = access_points_open_to(host).exclude(kind="event")
 
 
 class LogFilterForm(forms.Form):

@@ -43,6 +43,8 @@ def load(directory: Path, lifetime_days: int) -> list[SigningKey]:
     for path in sorted(directory.glob("pass-*.pem")) if directory.is_dir() else []:
         start = int(datetime.strptime(path.stem[5:], STAMP).replace(tzinfo=UTC).timestamp())
         private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(private, Ed25519PrivateKey):  # park codes are signed with Ed25519 only (create())
+            raise ValueError(f"{path} does not hold an Ed25519 private key.")
         raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         keys.append(SigningKey(kid_of(raw), private, start, start + lifetime_days * 86400))
     return keys

@@ -96,6 +96,34 @@ class AccessRule(models.Model):
             models.CheckConstraint(name="access_rule_hours", condition=Q(closes__gt=F("opens"))),
         ]
 
+    def grants(self, user) -> bool:
+        """Whether this rule names `user` (its weekdays and hours aside)."""
+        if self.grant == self.Grant.ANYONE:
+            return True
+        if self.grant == self.Grant.PERSON:
+            return self.user_id == user.pk
+        if self.grant == self.Grant.DEPARTMENT:
+            return self.department_id is not None and user.staff_roles.filter(department_id=self.department_id).exists()
+        if self.grant == self.Grant.ORGANISATION:
+            return (self.organisation_id is not None
+                    and user.memberships.filter(organisation_id=self.organisation_id).exists())
+        return user.memberships.filter(organisation__kind=self.organisation_kind).exists()
+
+
+def access_points_open_to(user) -> models.QuerySet[AccessPoint]:
+    """The active access points that some rule lets `user` enter (at some hour): one query, for forms and checks."""
+    named = (Q(rules__grant=AccessRule.Grant.ANYONE)
+             | Q(rules__grant=AccessRule.Grant.PERSON, rules__user=user)
+             | Q(rules__grant=AccessRule.Grant.DEPARTMENT, rules__department__staff_roles__user=user)
+             | Q(rules__grant=AccessRule.Grant.ORGANISATION, rules__organisation__memberships__user=user)
+             | Q(rules__grant=AccessRule.Grant.ORGANISATION_KIND,
+                 rules__organisation_kind__in=user.memberships.values("organisation__kind")))
+    return AccessPoint.objects.filter(is_active=True).filter(
+        pk__in=AccessPoint.objects.filter(named).values("pk"))
+
+
+MAX_VISIT = datetime.timedelta(hours=24)
+
 
 class VisitorPass(models.Model):
     """A member invites a guest for a time window; the guest gets a one-time code by email."""
@@ -114,7 +142,12 @@ class VisitorPass(models.Model):
     class Meta:
         verbose_name = _("visitor pass")
         verbose_name_plural = _("visitor passes")
-        constraints = [models.CheckConstraint(name="visitor_window", condition=Q(valid_until__gt=F("valid_from")))]
+        constraints = [
+            models.CheckConstraint(name="visitor_window", condition=Q(valid_until__gt=F("valid_from"))),
+            # A visitor pass covers at most a day (visitor_invite says so to the host; the database holds to it).
+            models.CheckConstraint(name="visitor_window_at_most_a_day",
+                                   condition=Q(valid_until__lte=F("valid_from") + MAX_VISIT)),
+        ]
 
 
 class AccessLog(models.Model):

@@ -3,6 +3,8 @@
 import datetime
 import os
 import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import base45
 import cbor2
@@ -16,16 +18,21 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hetao.accounts.models import User
 from hetao.audit.service import audit_record
+from hetao.core.permissions import require
 
 from . import keys as keystore
 from .models import AccessLog, AccessPoint, AccessRule, PassHolder, VisitorPass
 from .verifier import CTI, EPOCH, EXP, IAT, ISS, KIND, NBF, POINTS, PREFIX, SUB, Result, Verifier
 
-__all__ = ["code_for", "holder_revoke", "qr_svg", "scan", "trust_list", "visitor_invite"]
+if TYPE_CHECKING:
+    from hetao.community.models import Registration
+
+__all__ = ["access_rule_remove", "code_for", "holder_revoke", "qr_svg", "scan", "trust_list", "visitor_invite"]
 
 
-_key_cache: dict = {}
+_key_cache: dict[str, Any] = {}
 
 
 def signing_keys() -> list[keystore.SigningKey]:
@@ -55,12 +62,12 @@ def _sign(claims: dict, now: int) -> str:
     return PREFIX + base45.b45encode(token).decode()
 
 
-def holder_for(user) -> PassHolder:
+def holder_for(user: User) -> PassHolder:
     holder, _created = PassHolder.objects.get_or_create(user=user)
     return holder
 
 
-def code_for(user, *, now: int | None = None) -> tuple[str, int]:
+def code_for(user: User, *, now: int | None = None) -> tuple[str, int]:
     """A member's code, valid for 60 seconds; returns (text, expiry)."""
     if not user.is_active:
         raise ValidationError(_("This account is not active."), code="inactive")
@@ -78,7 +85,7 @@ def qr_svg(text: str) -> str:
 
 
 @transaction.atomic
-def holder_revoke(*, user, actor, reason: str) -> PassHolder:
+def holder_revoke(*, user: User, actor: User, reason: str) -> PassHolder:
     """Bump the holder's epoch: every code issued before is refused once gates have synced (≤ 60 s)."""
     holder = holder_for(user)
     PassHolder.objects.filter(pk=holder.pk).update(epoch=F("epoch") + 1, epoch_changed_at=timezone.now())
@@ -88,6 +95,30 @@ def holder_revoke(*, user, actor, reason: str) -> PassHolder:
     return holder
 
 
+@transaction.atomic
+def access_rule_remove(*, actor: User, rule: AccessRule) -> None:
+    """Remove an access rule. Removing a person's own right revokes their codes at once (they get a fresh one)."""
+    rule = AccessRule.objects.select_for_update().select_related("access_point").get(pk=rule.pk)
+    require(actor, "passes.manage_rules", rule.access_point)
+    rules_remove(actor=actor, rules=[rule])
+
+
+def rules_remove(*, actor: User, rules: Iterable[AccessRule]) -> int:
+    """Remove `rules` and revoke the codes of the persons they named, with an audit record each.
+
+    For callers that have checked their own permission: access_rule_remove, and account erasure (account_hooks).
+    """
+    count = 0
+    for rule in rules:
+        audit_record(actor=actor, action="passes.access_rule.remove", target=rule,
+                     changes={"access_point": rule.access_point.code, "grant": rule.grant})
+        if rule.grant == AccessRule.Grant.PERSON and rule.user is not None:
+            holder_revoke(user=rule.user, actor=actor, reason="access_removed")
+        rule.delete()
+        count += 1
+    return count
+
+
 def revocation_list() -> dict:
     """Holders whose codes before some epoch are refused: {pseudonym: lowest valid epoch}."""
     revoked = dict(PassHolder.objects.filter(epoch__gt=1).values_list("pseudonym", "epoch"))
@@ -95,7 +126,7 @@ def revocation_list() -> dict:
     return {"zone": settings.HETAO_ZONE, "issued_at": int(time.time()), "revoked": revoked}
 
 
-def ticket_for(registration) -> str | None:
+def ticket_for(registration: "Registration") -> str | None:
     """An event ticket: valid at the event's entrances from an hour before it starts until it ends."""
     entrances = list(registration.event.entrances.filter(is_active=True).values_list("code", flat=True))
     if registration.status != "confirmed" or not entrances:
@@ -123,10 +154,8 @@ class LiveRevocations:
 
 
 @transaction.atomic
-def visitor_invite(*, actor, access_point: AccessPoint, guest_name: str, guest_email: str,
+def visitor_invite(*, actor: User, access_point: AccessPoint, guest_name: str, guest_email: str,
                    valid_from: datetime.datetime, valid_until: datetime.datetime) -> tuple[VisitorPass, str]:
-    from hetao.core.permissions import require
-
     require(actor, "passes.invite_visitor", access_point)
     if valid_until <= valid_from:
         raise ValidationError({"valid_until": _("The visit must end after it starts.")})
@@ -134,8 +163,10 @@ def visitor_invite(*, actor, access_point: AccessPoint, guest_name: str, guest_e
         raise ValidationError({"valid_until": _("A visitor pass covers at most 24 hours.")})
     if valid_until <= timezone.now():
         raise ValidationError({"valid_until": _("This window is already over.")})
-    visit = VisitorPass.objects.create(host=actor, guest_name=guest_name, guest_email=guest_email,
-                                       access_point=access_point, valid_from=valid_from, valid_until=valid_until)
+    visit = VisitorPass(host=actor, guest_name=guest_name, guest_email=guest_email, access_point=access_point,
+                        valid_from=valid_from, valid_until=valid_until)
+    visit.full_clean()
+    visit.save(force_insert=True)
     start, end = int(valid_from.timestamp()), int(valid_until.timestamp())
     text = _sign({ISS: settings.HETAO_ZONE, SUB: visit.pseudonym, IAT: start, NBF: start, EXP: end,
                   CTI: os.urandom(8), EPOCH: 1, KIND: "v", POINTS: [access_point.code]}, int(time.time()))
@@ -153,19 +184,11 @@ def _email_visitor(visit_id: int, text: str) -> None:
 # ── The checkpoint ───────────────────────────────────────────────────────────────────────────────────
 
 
-def _rule_matches(rule: AccessRule, user, now: datetime.datetime) -> bool:
+def _rule_matches(rule: AccessRule, user: User, now: datetime.datetime) -> bool:
     local = timezone.localtime(now)
     if str(local.weekday()) not in rule.weekdays or not (rule.opens <= local.time() <= rule.closes):
         return False
-    if rule.grant == AccessRule.Grant.ANYONE:
-        return True
-    if rule.grant == AccessRule.Grant.PERSON:
-        return rule.user_id == user.pk
-    if rule.grant == AccessRule.Grant.DEPARTMENT:
-        return user.staff_roles.filter(department_id=rule.department_id).exists()
-    if rule.grant == AccessRule.Grant.ORGANISATION:
-        return user.memberships.filter(organisation_id=rule.organisation_id).exists()
-    return user.memberships.filter(organisation__kind=rule.organisation_kind).exists()
+    return rule.grants(user)
 
 
 def _allowed_here(result: Result, access_point: AccessPoint, now: datetime.datetime) -> str:

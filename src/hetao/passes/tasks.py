@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -28,15 +30,13 @@ def email_visitor_pass(*, visit_id: int, code: str) -> None:
     message.send()
 
 
-def rotate_signing_keys(*, now=None) -> str:
+def rotate_signing_keys(*, now: datetime.datetime | None = None) -> str:
     """Keep a current key signing park codes (run by the scheduler, hetao.ops.scheduler.JOBS).
 
     When the newest key started more than HETAO_PASS_KEY_ROTATE_DAYS ago, add one that starts a day later: the
     trust list publishes keys a day ahead, so gates that sync it know the new key before it signs anything.
     With no usable key at all, one starts at once. Key files past their lifetime are deleted.
     """
-    import datetime
-
     from django.conf import settings
     from django.db import transaction
 
@@ -61,6 +61,6 @@ def rotate_signing_keys(*, now=None) -> str:
     if not created and not deleted:
         return "keys are current"
     with transaction.atomic():
-        audit_record(actor=None, action="passes.key.rotate", target=None,
+        audit_record(actor=None, system=True, action="passes.key.rotate", target=None,
                      changes={"created": created.name if created else "", "deleted": deleted})
     return f"created {created.name if created else 'none'}; deleted {len(deleted)}"

@@ -5,9 +5,9 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,7 +52,7 @@ def lost_phone(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite_visitor(request):
-    form = VisitorForm(request.POST or None)
+    form = VisitorForm(request.POST or None, host=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.visitor_invite(actor=request.user, **form.cleaned_data)
@@ -118,9 +118,9 @@ def access_log(request):
                                                       "reasons": REASON_TEXT})
 
 
-def _csv(entries) -> HttpResponse:
+def _csv(entries: QuerySet[AccessLog]) -> StreamingHttpResponse:
     class Echo:
-        def write(self, value):
+        def write(self, value: str) -> str:
             return value
 
     writer = csv.writer(Echo())

@@ -1,24 +1,101 @@
-"""Back-office screens for the registry. Saves go through model clean() (validation, script derivation,
-search text) and are recorded in Django's admin log plus our audit trail."""
+"""Back-office screens for the registry. Every save and deletion goes through the registry services
+(hetao.registry.services.record_save / record_delete): the same permission ("registry.change"), validation,
+row locks, invariants and audit record as the pages and the API; Django's admin log records them as well.
 
-from django.contrib import admin
+The forms also run the services' invariant checks (`record_check`), so a building made smaller than its units or
+a floor moved into a full building is a message on the form. A write refused only under the lock (two officers
+at once) comes back as a message, never an error page.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from hetao.audit.service import audit_record
+from hetao.core.forms import add_validation_errors
+from hetao.core.permissions import can
 
-from . import models
+from . import models, services
+
+
+class RegistryForm(forms.ModelForm):
+    """Model validation (as every ModelForm does) plus the invariants the services check beyond clean()."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors:
+            try:
+                services.record_check(record=self.instance)
+            except ValidationError as error:
+                add_validation_errors(self, error)
+
+
+class RegistryInline(admin.TabularInline):
+    """Inline rows are saved and deleted by the services too (AuditedAdmin.save_formset)."""
+
+    form = RegistryForm
+    extra = 0
+
+    def _may_change(self, request) -> bool:
+        return can(request.user, services.PERMISSION)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_change(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change(request)
 
 
 class AuditedAdmin(admin.ModelAdmin):
+    """Writes through the services; offered only to whom the registry rule and Django's model permission allow."""
+
+    form = RegistryForm
+
+    def _may_change(self, request) -> bool:
+        return can(request.user, services.PERMISSION)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and self._may_change(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change(request)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:  # refused under the lock (a race the form could not see): nothing saved
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        action = f"registry.{obj._meta.model_name}.{'update' if change else 'create'}"
-        audit_record(actor=request.user, action=action, target=obj,
-                     changes={"fields": list(form.changed_data)})
+        m2m = {f.name: form.cleaned_data[f.name] for f in obj._meta.many_to_many if f.name in form.cleaned_data}
+        services.record_save(actor=request.user, record=obj, m2m=m2m)
+
+    def save_related(self, request, form, formsets, change):
+        # The many-to-many fields were saved by record_save (form.save_m2m() would write around it).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.record_delete(actor=request.user, record=obj)
+        for obj in instances:
+            services.record_save(actor=request.user, record=obj)
 
     def delete_model(self, request, obj):
-        audit_record(actor=request.user, action=f"registry.{obj._meta.model_name}.delete", target=obj)
-        super().delete_model(request, obj)
+        services.record_delete(actor=request.user, record=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.record_delete(actor=request.user, record=obj)
 
 
 NAME_FIELDS = ("name_en", "name_zh_hans", "name_zh_hant")
@@ -51,9 +128,8 @@ class ProfessionalParkAdmin(AuditedAdmin):
     list_filter = ["park"]
 
 
-class FloorInline(admin.TabularInline):
+class FloorInline(RegistryInline):
     model = models.Floor
-    extra = 0
 
 
 @admin.register(models.Building)
@@ -104,9 +180,8 @@ class OrganisationAdmin(AuditedAdmin):
     ]
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(RegistryInline):
     model = models.Affiliation
-    extra = 0
     autocomplete_fields = ["organisation"]
 
 

@@ -1,6 +1,7 @@
 """Registry API under /api/v1/: anyone reads; only staff write (through the services)."""
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -11,6 +12,7 @@ from ninja.pagination import paginate
 
 from hetao.api.schemas import Id, Key, Pagination, PathId, Year, model_schema
 from hetao.core.api_auth import PermissionSessionAuth
+from hetao.core.templatetags.reverse_cache import row_url
 from hetao.core.trilingual import localised
 
 from . import selectors, services
@@ -88,7 +90,7 @@ class OrganisationOut(NamedOut):
 
     @staticmethod
     def resolve_url(obj):
-        return obj.get_absolute_url()
+        return row_url("registry:organisation", "slug", obj.slug)  # obj.get_absolute_url(), reversed once
 
 
 class AffiliationOut(Schema):
@@ -248,16 +250,25 @@ NAMES = ["name_en", "name_zh_hans", "name_zh_hant"]
 ORGANISATION_FIELDS = ["uscc", "hk_br", "website"]
 
 
-class OrganisationIn(model_schema(Organisation, ["slug", "kind", *NAMES, "origin", *ORGANISATION_FIELDS],
-                                  name="OrganisationFields")):
+# Input bases built at run time from the models' fields (types, lengths, choices); `Any` to the type checker.
+OrganisationFields: Any = model_schema(Organisation, ["slug", "kind", *NAMES, "origin", *ORGANISATION_FIELDS],
+                                       name="OrganisationFields")
+OrganisationPatchFields: Any = model_schema(Organisation, [*NAMES, *ORGANISATION_FIELDS],
+                                            name="OrganisationPatchFields", partial=True)
+ProjectFields: Any = model_schema(Project, ["code", "title_en", "title_zh_hans", "title_zh_hant", "status",
+                                            "start_date", "end_date", "is_hk_university_key_project"],
+                                  name="ProjectFields")
+LeaseFields: Any = model_schema(Lease, ["start_date", "end_date"], name="LeaseFields")
+
+
+class OrganisationIn(OrganisationFields):
     aliases: list[str] = []
     parent: str | None = None
     park: str | None = None
     key_directions: list[str] = []
 
 
-class OrganisationPatch(model_schema(Organisation, [*NAMES, *ORGANISATION_FIELDS], name="OrganisationPatchFields",
-                                     partial=True)):
+class OrganisationPatch(OrganisationPatchFields):
     aliases: list[str] = Field(default_factory=list, description="Replaces the aliases when given")
 
 
@@ -289,8 +300,7 @@ def update_organisation(request, slug: Key, payload: OrganisationPatch):
     return services.organisation_update(actor=request.user, organisation=org, **fields)
 
 
-class ProjectIn(model_schema(Project, ["code", "title_en", "title_zh_hans", "title_zh_hant", "status", "start_date",
-                                     "end_date", "is_hk_university_key_project"], name="ProjectFields")):
+class ProjectIn(ProjectFields):
     lead_organisation: str
     partners: list[str] = []
     key_direction: str
@@ -309,7 +319,7 @@ def create_project(request, payload: ProjectIn):
     return Status(201, project)
 
 
-class LeaseIn(model_schema(Lease, ["start_date", "end_date"], name="LeaseFields")):
+class LeaseIn(LeaseFields):
     unit: Id
     organisation: str
     start_date: datetime.date

@@ -7,9 +7,11 @@ Everything loads in one transaction: an interrupted load leaves nothing behind.
 
 import datetime
 import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from django.db import transaction
 
@@ -132,10 +134,11 @@ def _traditional(text: str) -> str:
     return to_traditional(text)
 
 
-GENERATED = tuple(pools.GENERATED_NOTE[s] for s in ("en", "zh_hans", "zh_hant"))
+GENERATED = (pools.GENERATED_NOTE["en"], pools.GENERATED_NOTE["zh_hans"], pools.GENERATED_NOTE["zh_hant"])
 
 
-def _described(description: tuple[str, str, str]) -> dict[str, str]:
+def _described(description: Sequence[str]) -> dict[str, str]:
+    """English, Simplified and Traditional (ValueError unless exactly these three)."""
     return dict(zip(("description_en", "description_zh_hans", "description_zh_hant"), description, strict=True))
 
 
@@ -143,15 +146,15 @@ def _described(description: tuple[str, str, str]) -> dict[str, str]:
 class DemoPark:
     scale: int = 1
     rng: random.Random = field(default_factory=lambda: random.Random(SEED))
-    directions: dict = field(default_factory=dict)
-    orgs: dict = field(default_factory=dict)
-    parks: dict = field(default_factory=dict)
-    professional_parks: dict = field(default_factory=dict)
-    hksp_units: list = field(default_factory=list)
-    other_units: list = field(default_factory=list)
-    in_park_orgs: list = field(default_factory=list)
-    external: list = field(default_factory=list)
-    counters: dict = field(default_factory=dict)
+    directions: dict[str, KeyDirection] = field(default_factory=dict)
+    orgs: dict[str, Organisation] = field(default_factory=dict)
+    parks: dict[str, Park] = field(default_factory=dict)
+    professional_parks: dict[str, ProfessionalPark] = field(default_factory=dict)
+    hksp_units: list[Unit] = field(default_factory=list)
+    other_units: list[Unit] = field(default_factory=list)
+    in_park_orgs: list[Organisation] = field(default_factory=list)
+    external: list[Organisation] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
     names: NameMaker = field(default_factory=lambda: NameMaker(SEED + 1, [p[:2] for p in facts.PEOPLE]))
 
     def n(self, per_scale: int) -> int:
@@ -188,11 +191,14 @@ class DemoPark:
             self.professional_parks[code] = save_clean(
                 ProfessionalPark(park=self.parks["shenzhen"], code=code, name_en=en, name_zh_hans=zh))
 
-    def add_org(self, *, slug, kind, name_en, name_zh_hans="", aliases=(), directions=(), origin="mainland",
-                description=("", "", ""), park="shenzhen", parent=None, **extra) -> Organisation:
+    def add_org(self, *, slug: str, kind: str, name_en: str, name_zh_hans: str = "", aliases: Iterable[str] = (),
+                directions: Iterable[str] = (), origin: str = "mainland",
+                description: Sequence[str] = ("", "", ""), park: str | None = "shenzhen",
+                parent: Organisation | None = None, **extra: Any) -> Organisation:
         """`description`: English, Simplified and Traditional (Hong Kong wording)."""
         org = Organisation(slug=slug, kind=kind, name_en=name_en, name_zh_hans=name_zh_hans,
-                           aliases="\n".join(aliases), origin=origin, park=self.parks.get(park), parent=parent,
+                           aliases="\n".join(aliases), origin=origin, parent=parent,
+                           park=self.parks.get(park) if park is not None else None,
                            **_described(description), **extra)
         save_clean(org)
         if directions:
@@ -286,7 +292,7 @@ class DemoPark:
         """Buildings, floors and units: research space in Shenzhen Park totals exactly the seed's figure."""
         uses = [SpaceUse.LAB, SpaceUse.LAB, SpaceUse.OFFICE, SpaceUse.OFFICE, SpaceUse.PILOT_PLANT]
         total = self.n(TARGETS.research_space_m2)
-        areas = []
+        areas: list[int] = []
         while sum(areas) < total:
             areas.append(self.rng.randrange(100, 620, 10))
         areas[-1] -= sum(areas) - total
@@ -308,7 +314,8 @@ class DemoPark:
                            unit_areas=[(a, uses[j % len(uses)]) for j, a in enumerate(parts)])
         self._leases(hksp_tenants)
 
-    def _building(self, *, park, professional_park, number, unit_areas) -> list[Unit]:
+    def _building(self, *, park: Park, professional_park: ProfessionalPark | None, number: int,
+                  unit_areas: list[tuple[int, str]]) -> list[Unit]:
         code = f"{professional_park.code if professional_park else park.code}-{number:02d}"
         letter = "ABCDEFGHJKLMNPQRSTUVWXYZ"[(number - 1) % 24]
         pp_name_en = professional_park.name_en if professional_park else park.name_en
@@ -334,9 +341,9 @@ class DemoPark:
         return created[1:]
 
     def _leases(self, hksp_tenants: list[Organisation]) -> None:
-        leases = []
+        leases: list[Lease] = []
 
-        def lease(org, unit):
+        def lease(org: Organisation, unit: Unit) -> None:
             start = self.date_between(datetime.date(2021, 1, 1), datetime.date(2025, 12, 31))
             end = datetime.date(start.year + self.rng.randint(3, 6), start.month, min(start.day, 28))
             end = max(end, TODAY + datetime.timedelta(days=30))
@@ -415,7 +422,10 @@ class DemoPark:
         projects = []
         for i in range(TARGETS.hk_key_projects):
             inst = institutes[i % len(institutes)]
-            direction = inst.key_directions.first().code
+            first_direction = inst.key_directions.first()
+            if first_direction is None:  # every institute in demo_facts.UNIVERSITY_INSTITUTES names its directions
+                raise ValueError(f"The demo institute {inst.slug} has no key direction.")
+            direction = first_direction.code
             projects.append(self.project(lead=inst, direction=direction, hk_key=True))
         for _ in range(self.n(TARGETS.projects)):
             lead = self.rng.choice(leads)
@@ -503,7 +513,7 @@ def is_loaded() -> bool:
 @transaction.atomic
 def clear_registry() -> None:
     for model in REGISTRY_MODELS_IN_DELETE_ORDER:
-        model.objects.all().delete()
+        model._default_manager.all().delete()  # `objects`: none of these models declares another manager
     Organisation.objects.update(parent=None)
     for model in (Organisation, KeyDirection, Port, Park, Zone):
         model.objects.all().delete()

@@ -6,6 +6,8 @@ with OpenCC (s2hk) unless given; descriptions are written in all three languages
 Hong Kong wording.
 """
 
+from typing import Any
+
 ZONE = {"code": "hetao", "area_km2": "3.89",
         "name_en": "Hetao Shenzhen-Hong Kong Science and Technology Innovation Cooperation Zone",
         "name_zh_hans": "河套深港科技创新合作区", "name_zh_hant": "河套深港科技創新合作區"}
@@ -66,7 +68,7 @@ PROFESSIONAL_PARKS = [
     ("huanggang-port-area", "Huanggang Port Research Area", "皇岗口岸科研片区"),
 ]
 
-UNIVERSITIES = [
+UNIVERSITIES: list[dict[str, Any]] = [  # keyword arguments of DemoPark.add_org
     {"slug": "hku", "name_en": "The University of Hong Kong", "name_zh_hans": "香港大学",
      "aliases": ["HKU", "港大"], "website": "https://www.hku.hk"},
     {"slug": "hkust", "name_en": "The Hong Kong University of Science and Technology",

@@ -9,9 +9,11 @@ Names come from their own random stream (seeded from the demo's seed): the same 
 import random
 import re
 from bisect import bisect
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
+from typing import TypeVar
 
 from pypinyin import Style, lazy_pinyin
 
@@ -22,6 +24,8 @@ from . import demo_pools as pools
 
 ATTEMPTS = 400  # draws before a pool counts as exhausted (at scale 1 a draw collides a few times in a hundred)
 _NAME_KEY = re.compile(r"[\s\-'.]+")
+
+T = TypeVar("T")
 
 
 class PoolsExhausted(RuntimeError):
@@ -47,13 +51,16 @@ class CompanyName:
     region_code: str = "440300"
 
 
+Name = TypeVar("Name", PersonName, CompanyName)
+
+
 def name_key(name: str) -> str:
     """Names that differ only in case, spaces, hyphens or apostrophes are the same name."""
     return _NAME_KEY.sub("", name.casefold())
 
 
-def _weighted(items: list, weights: list[float]):
-    cumulative = list(accumulate(weights))
+def _weighted(items: Sequence[T], weights: Sequence[float]) -> tuple[Sequence[T], list[float]]:
+    cumulative: list[float] = list(accumulate(weights))
     return items, cumulative
 
 
@@ -93,19 +100,31 @@ def _gb11714_check(body8: str) -> str:
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
+def _unreadable(name: str) -> ValueError:
+    return ValueError(f"The demo's name pools hold a character without a reading: {name}")
+
+
+def _romanised(name: str, *, cantonese: bool) -> tuple[str, list[str]]:
+    """romanised_parts() of a name drawn from the pools, every character of which has a reading."""
+    parts = romanised_parts(name, cantonese=cantonese)
+    if parts is None:
+        raise _unreadable(name)
+    return parts
+
+
 class NameMaker:
-    def __init__(self, seed: int, taken_people: list[tuple[str, str]] = ()):
+    def __init__(self, seed: int, taken_people: Iterable[tuple[str, str]] = ()) -> None:
         self.rng = random.Random(seed)
         self.taken: set[str] = set()
         self.identifiers: set[str] = set()
         for en, zh in taken_people:
             self.taken.update(k for k in (name_key(en), to_simplified(zh)) if k)
 
-    def _pick(self, weighted):
+    def _pick(self, weighted: tuple[Sequence[T], list[float]]) -> T:
         items, cumulative = weighted
         return items[bisect(cumulative, self.rng.random() * cumulative[-1])]
 
-    def _unique(self, *draws):
+    def _unique(self, *draws: Callable[[], Name | None]) -> Name:
         """The first draw whose names are all free; each later draw function is the pool's next dimension.
         A draw answers None when its Chinese name is already taken (before romanising it, which costs more)."""
         for draw in draws:
@@ -134,32 +153,35 @@ class NameMaker:
     def _given(self, pool: str, lengths: tuple[int, ...]) -> str:
         return "".join(self.rng.choice(pool) for _ in range(self.rng.choice(lengths)))
 
-    def _mainland(self) -> PersonName:
+    def _mainland(self) -> PersonName | None:
         zh = self._pick(MAINLAND_SURNAMES) + self._given(pools.MAINLAND_GIVEN, (1, 2, 2, 2))
         if zh in self.taken:
             return None
-        surname, given = romanised_parts(zh, cantonese=False)
+        surname, given = _romanised(zh, cantonese=False)
         en = " ".join([surname, *given])  # "Zhang Wei", "Ouyang Jia'en"
         return PersonName(en, zh, name_scripts(zh)[1], en)
 
-    def _taiwan(self) -> PersonName:
+    def _taiwan(self) -> PersonName | None:
         """Traditional characters; the given name's syllables hyphenated, as Taiwan writes names ("Lin Wei-ting")."""
         hans = self._pick(MAINLAND_SURNAMES) + self._given(pools.MAINLAND_GIVEN, (2,))
         if hans in self.taken:
             return None
         zh = name_scripts(hans)[1]
-        surname, given = name_syllables(zh, cantonese=False)
+        syllables = name_syllables(zh, cantonese=False)
+        if syllables is None:
+            raise _unreadable(zh)
+        surname, given = syllables
         en = f"{''.join(surname).capitalize()} {'-'.join(given).capitalize()}"
-        written_surname, written_given = romanised_parts(zh, cantonese=False)
+        written_surname, written_given = _romanised(zh, cantonese=False)
         return PersonName(en, hans, zh, " ".join([written_surname, *written_given]))
 
-    def _cantonese(self, *, macao: bool) -> PersonName:
+    def _cantonese(self, *, macao: bool) -> PersonName | None:
         """Hong Kong writes "CHAN Tai-man", Macao "CHAN Tai Man"; the romanisation shows "Chan Tai Man"."""
         zh = self._pick(HONG_KONG_SURNAMES) + self._given(pools.HONG_KONG_GIVEN, (2, 2, 2, 2, 1))
         hans = name_scripts(zh)[0]
         if hans in self.taken:
             return None
-        surname, given = romanised_parts(zh, cantonese=True)
+        surname, given = _romanised(zh, cantonese=True)
         given_en = " ".join(given) if macao else "-".join(given).capitalize()
         return PersonName(f"{surname.upper()} {given_en}", hans, zh, " ".join([surname, *given]))
 
@@ -211,7 +233,7 @@ class NameMaker:
 
     # ── Identifiers ────────────────────────────────────────────────────────────
 
-    def _new(self, make) -> str:
+    def _new(self, make: Callable[[], str]) -> str:
         while (value := make()) in self.identifiers:
             pass
         self.identifiers.add(value)

@@ -49,8 +49,9 @@ class SearchableModel(models.Model):
 
     def search_terms(self) -> list[str]:
         """Names, aliases, identifiers and romanisations (not descriptions): see registry/search_text.py."""
-        model = self._meta.model_name
-        return [*searching.TERMS[model](self), *searching.NORMAL_FORMS.get(model, lambda obj: [])(self)]
+        model = str(self._meta.model_name)
+        normal_forms = searching.NORMAL_FORMS.get(model)
+        return [*searching.TERMS[model](self), *(normal_forms(self) if normal_forms else [])]
 
     def refresh_search_text(self) -> None:
         self.search_text = searching.search_text(self)
@@ -145,7 +146,8 @@ class Building(NamedModel):
 
     def clean(self) -> None:
         super().clean()
-        if self.professional_park_id and self.park_id and self.professional_park.park_id != self.park_id:
+        professional_park = self.professional_park if self.professional_park_id else None
+        if professional_park is not None and self.park_id and professional_park.park_id != self.park_id:
             raise ValidationError(
                 {"professional_park": _("The professional park must be in the building's park.")}
             )
@@ -258,6 +260,7 @@ class Organisation(NamedModel, DescribedModel, SearchableModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_en"]
+        indexes = [models.Index(fields=["name_en"], name="organisation_by_name")]  # lists page in this order
         constraints = [
             models.UniqueConstraint(fields=["uscc"], condition=~Q(uscc=""), name="organisation_unique_uscc"),
             models.UniqueConstraint(fields=["hk_br"], condition=~Q(hk_br=""), name="organisation_unique_hk_br"),
@@ -305,6 +308,9 @@ class Person(NamedModel, SearchableModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name_en", "id"]
+        # The people directory pages in this order, all or one region at a time.
+        indexes = [models.Index(fields=["name_en", "id"], name="person_by_name"),
+                   models.Index(fields=["region", "name_en", "id"], name="person_by_region_name")]
         constraints = [
             models.UniqueConstraint(fields=["orcid"], condition=~Q(orcid=""), name="person_unique_orcid"),
         ]

@@ -11,6 +11,9 @@ A snapshot is fresh while
 - it was computed today (the researcher and tenant counts depend on the date).
 
 Only one process recomputes a stale snapshot (a `cache.add` lock); the others serve the previous one meanwhile.
+
+The page's figures sections, rendered, are cached too, under the snapshot's version and the language
+(registry/views.py `home`): a request then renders only the page around them.
 """
 
 import time
@@ -57,29 +60,45 @@ def _is_fresh(snapshot: dict | None, generation) -> bool:
             and snapshot["date"] == selectors.today().isoformat())
 
 
-def dashboard_recompute(generation=None) -> dict:
-    """Compute the figures now and store them as the snapshot of `generation` (the current one by default)."""
+def _version(snapshot: dict) -> str:
+    return f"{snapshot['generation']}:{snapshot['computed_at']!r}"
+
+
+def _recompute(generation=None) -> dict:
     if generation is None:
         generation = _current_generation()
     snapshot = {"generation": generation, "computed_at": time.time(), "date": selectors.today().isoformat(),
                 "figures": selectors.dashboard_figures()}
     cache.set(SNAPSHOT_KEY, snapshot, timeout=None)  # kept past its freshness: served while one recomputes
-    return snapshot["figures"]
+    return snapshot
 
 
-def dashboard_figures() -> dict:
-    """The dashboard's figures from a fresh snapshot, recomputing it when stale."""
+def dashboard_recompute(generation=None) -> dict:
+    """Compute the figures now and store them as the snapshot of `generation` (the current one by default)."""
+    return _recompute(generation)["figures"]
+
+
+def dashboard_snapshot() -> tuple[dict, str | None]:
+    """(figures, version) from a fresh snapshot, recomputing it when stale. `version` names the snapshot the
+    figures come from, so that what is rendered from them may be cached under it (with the language); None when
+    they were computed without being stored."""
     found = cache.get_many([GENERATION_KEY, SNAPSHOT_KEY])
     snapshot, generation = found.get(SNAPSHOT_KEY), found.get(GENERATION_KEY)
     if generation is None:
         generation = _current_generation()
-    if _is_fresh(snapshot, generation):
-        return snapshot["figures"]
+    if snapshot is not None and _is_fresh(snapshot, generation):
+        return snapshot["figures"], _version(snapshot)
     if not cache.add(LOCK_KEY, True, timeout=LOCK_SECONDS):
         # Another process is recomputing: serve the previous figures if there are any.
-        return snapshot["figures"] if snapshot else selectors.dashboard_figures()
+        return (snapshot["figures"], _version(snapshot)) if snapshot else (selectors.dashboard_figures(), None)
     try:
         # The generation was read before computing: a write committed meanwhile makes this snapshot stale at once.
-        return dashboard_recompute(generation)
+        snapshot = _recompute(generation)
+        return snapshot["figures"], _version(snapshot)
     finally:
         cache.delete(LOCK_KEY)
+
+
+def dashboard_figures() -> dict:
+    """The dashboard's figures from a fresh snapshot, recomputing it when stale."""
+    return dashboard_snapshot()[0]

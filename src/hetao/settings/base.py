@@ -5,6 +5,7 @@ Each variable is documented in docs/configuration.md. dev.py, test.py and prod.p
 
 import ipaddress
 from pathlib import Path
+from typing import Any, Literal
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -135,7 +136,7 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "hetao_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax", "Strict", "None", False] | None = "Lax"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
@@ -161,8 +162,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "private"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SAMESITE: Literal["Lax", "Strict", "None", False] = "Lax"
+CSRF_COOKIE_SAMESITE: Literal["Lax", "Strict", "None", False] = "Lax"
 CSRF_FAILURE_VIEW = "hetao.core.errors.csrf_failure"  # the park's own page, in the page's language
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -257,7 +258,7 @@ SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking an upstream identity needs a signed-in user or a new account
 SOCIALACCOUNT_ADAPTER = "hetao.accounts.adapter.SocialAccountAdapter"
 # Upstream OpenID Connect identity providers (e.g. a government sign-in), enabled by configuration only.
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, list[dict[str, Any]]]] = {"openid_connect": {"APPS": []}}
 if env("HETAO_UPSTREAM_OIDC_SERVER_URL", default=""):
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append({
         "provider_id": env("HETAO_UPSTREAM_OIDC_ID", default="upstream"),
@@ -272,7 +273,7 @@ CACHES = {"default": env.cache("HETAO_CACHE_URL", default="locmemcache://")}
 
 # ── The park as an OpenID Connect provider (django-oauth-toolkit) ────────────────────────────────────
 HETAO_OIDC_KEY_DIR = Path(env("HETAO_OIDC_KEY_DIR", default=str(VAR_DIR / "keys")))
-OAUTH2_PROVIDER = {
+OAUTH2_PROVIDER: dict[str, Any] = {
     "OIDC_ENABLED": True,
     "PKCE_REQUIRED": True,
     "ROTATE_REFRESH_TOKEN": True,

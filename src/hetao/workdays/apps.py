@@ -7,7 +7,7 @@ class WorkdaysConfig(AppConfig):
     label = "workdays"
     verbose_name = _("Working-day calendars")
 
-    def ready(self):
+    def ready(self) -> None:
         from hetao.core import workdays
 
         from .services import load_overrides, overrides_token

@@ -16,6 +16,8 @@ from .models import WorkdayOverride
 __all__ = ["load_overrides", "override_delete", "override_save", "overrides_token"]
 
 TOKEN_KEY = "hetao.workdays.overrides.token"
+# What a change of an override writes (updated_at: auto_now, set by save when named here).
+EDITABLE = ["day", "calendar", "working", "note", "updated_at", "updated_by"]
 
 
 def load_overrides() -> dict[tuple[str, datetime.date], bool]:
@@ -23,7 +25,7 @@ def load_overrides() -> dict[tuple[str, datetime.date], bool]:
             for calendar, day, working in WorkdayOverride.objects.values_list("calendar", "day", "working")}
 
 
-def overrides_token():
+def overrides_token() -> str | None:
     return cache.get(TOKEN_KEY)
 
 
@@ -44,8 +46,11 @@ def override_save(*, actor: User, override: WorkdayOverride) -> WorkdayOverride:
     require(actor, "workdays.manage")
     override.updated_by = actor
     override.full_clean()
-    created = override.pk is None
-    override.save()
+    created = override._state.adding
+    if created:
+        override.save(force_insert=True)
+    else:
+        override.save(update_fields=EDITABLE)
     audit_record(actor=actor, action=f"workdays.override.{'create' if created else 'update'}", target=override,
                  changes=_changes(override))
     transaction.on_commit(_changed)

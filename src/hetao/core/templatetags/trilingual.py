@@ -9,30 +9,40 @@ record on a Chinese page) gets that language's BCP 47 tag, as WCAG 3.1.2 (langua
 """
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 
 from hetao.core.trilingual import LANGUAGE_TAGS, active_suffix, localised_with_language
 
 register = template.Library()
 
 
-def _fallback(obj, field: str) -> tuple[str, str | None]:
+def _fallback(obj: object, field: str, active: str | None = None) -> tuple[str, str | None]:
     """(text, BCP 47 tag if the text is not in the active language else None)."""
     if obj is None:
         return "", None
     if not hasattr(obj, f"{field}_en"):  # not a trilingual field: shown as it is
         return getattr(obj, field, ""), None
-    text, suffix = localised_with_language(obj, field)
-    return text, (LANGUAGE_TAGS[suffix] if text and suffix != active_suffix() else None)
+    active = active or active_suffix()
+    text, suffix = localised_with_language(obj, field, active)
+    return text, (LANGUAGE_TAGS[suffix] if text and suffix != active else None)
+
+
+def trilingual_html(obj: object, field: str, active: str | None = None) -> SafeString:
+    """What `{% trilingual obj field %}` renders, for code that prepares many rows at once (`active`: the
+    column suffix of the page's language, hetao.core.trilingual.active_suffix(), looked up once)."""
+    text, tag = _fallback(obj, field, active)
+    if tag:
+        return format_html('<span lang="{}">{}</span>', tag, text)
+    return conditional_escape(text)
 
 
 @register.simple_tag
-def trilingual(obj, field: str):
-    text, tag = _fallback(obj, field)
-    return format_html('<span lang="{}">{}</span>', tag, text) if tag else format_html("{}", text)
+def trilingual(obj: object, field: str) -> SafeString:
+    return trilingual_html(obj, field)
 
 
 @register.simple_tag
-def lang_attr(obj, field: str):
+def lang_attr(obj: object, field: str) -> str:
     _text, tag = _fallback(obj, field)
     return format_html(' lang="{}"', tag) if tag else ""

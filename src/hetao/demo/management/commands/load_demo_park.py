@@ -1,6 +1,8 @@
 """Load the demo park (the real zone plus a generated population). Safe to run again: it loads once."""
 
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -10,13 +12,13 @@ from hetao.demo import park
 class Command(BaseCommand):
     help = "Load the demo Hetao park into an empty registry (skipped when already loaded)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--scale", type=int, default=1,
                             help="Multiply the generated population (for benchmarks). Default 1.")
         parser.add_argument("--reset", action="store_true",
                             help="Delete the registry's records first, then load again.")
 
-    def handle(self, *args, scale: int, reset: bool, **options):
+    def handle(self, *args: Any, scale: int, reset: bool, **options: Any) -> None:
         if scale < 1 or scale > 100:
             raise CommandError("--scale must be between 1 and 100.")
         if park.is_loaded() and not reset:

@@ -2,7 +2,9 @@
 
 import logging
 import signal
+from argparse import ArgumentParser
 from datetime import UTC, datetime
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -14,11 +16,11 @@ from hetao.ops.models import Heartbeat, JobRun
 class Command(BaseCommand):
     help = "Run the scheduled jobs of hetao.ops.scheduler.JOBS (--once: each due job once; --status: show them)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run every due job once, then exit.")
         parser.add_argument("--status", action="store_true", help="Show each job's last run and the heartbeats.")
 
-    def handle(self, *args, once, status, **options):
+    def handle(self, *args: Any, once: bool, status: bool, **options: Any) -> None:
         if status:
             return self.show_status()
         if once:

@@ -1,0 +1,919 @@
+"""Who may do what, endpoint by endpoint, in every app; a refused action changes nothing (Saleor's permission matrix).
+
+MATRIX has one row per state-changing view or API operation (and the reads that guard private data): every
+actor's expected status. A refused cell (4xx, or a redirect to sign-in, or `Unchanged(...)`: an answer that
+changes nothing, e.g. an error message on a redirect) must leave `state()` — every table of the park, audit
+events included — exactly as it was; an allowed write must change it. `test_every_write_is_in_the_matrix`
+walks every URL pattern (the API's operations included) and fails when a view that accepts POST, PUT, PATCH or
+DELETE, or a GET known to write, is neither a MATRIX row nor in EXEMPT with a reason: a new write cannot arrive
+without saying who may do it.
+
+The cells of one row share their setup: each actor's request runs in a savepoint that is rolled back, so every
+actor meets the same objects. `HETAO_MATRIX_DISCOVER=1 pytest tests/test_permission_matrix.py -s` prints what
+the app answers today (to write a new row; never copy a hole into the expectations).
+"""
+
+import contextlib
+import datetime
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache as django_cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models, transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+from django.utils import timezone
+
+from hetao.registry.models import Organisation, Person
+from tests import factories
+from tests.conftest import staff_in, with_mfa
+
+pytestmark = pytest.mark.django_db
+
+ORG = "hkust-sz-hk-institute"
+
+# The owner is the one whose object the row acts on (the applicant, the document's holder, the invitee); `member`
+# is any other signed-in person (another applicant); `gate` is a gate device with its own bearer token.
+ACTORS = ["anonymous", "gate", "member", "owner", "org_member", "org_admin", "data_officer", "data_head",
+          "enterprise_officer", "talent_officer", "talent_head", "research_officer", "finance_officer",
+          "security_officer", "superuser"]
+OFFICERS = {"data_officer": ("data", "officer"), "data_head": ("data", "head"),
+            "enterprise_officer": ("enterprise_services", "officer"), "talent_officer": ("talent_services", "officer"),
+            "talent_head": ("talent_services", "head"), "research_officer": ("research_management", "officer"),
+            "finance_officer": ("finance", "officer"), "security_officer": ("facilities_security", "officer")}
+STAFF = {*OFFICERS, "superuser"}
+SIGNED_IN = [a for a in ACTORS if a not in ("anonymous", "gate")]
+
+
+class Unchanged(int):
+    """A status that must change nothing: a refusal told on the page (a message on a redirect), or nothing to do."""
+
+    def __repr__(self) -> str:
+        return f"Unchanged({int(self)})"
+
+
+class ToSignIn(int):
+    """A redirect to a sign-in page (the park's, or the back office's): checked, and it must change nothing."""
+
+    def __repr__(self) -> str:
+        return "LOGIN"
+
+
+LOGIN = ToSignIn(302)
+
+
+def cells(anonymous: int, others: int, **exceptions: int) -> dict[str, int]:
+    """Every actor's status: `anonymous` (and a gate's token, which signs no one in), `others` for everyone
+    signed in, and the `exceptions` by actor."""
+    unknown = set(exceptions) - set(ACTORS)
+    assert not unknown, unknown
+    return {"anonymous": anonymous, "gate": anonymous, **{a: others for a in SIGNED_IN}, **exceptions}
+
+
+def back_office(**allowed: int) -> dict[str, int]:
+    """The admin site: the sign-in page for anyone not staff, 403 for staff not allowed, `allowed` by actor."""
+    return cells(LOGIN, LOGIN, **{**{a: 403 for a in OFFICERS}, **allowed})
+
+
+
+# ── Objects the rows act on (built through the services; `users` are the actors of this row) ─────────────────
+
+
+def org() -> Organisation:
+    return Organisation.objects.get(slug=ORG)
+
+
+def bystander(username: str = "bystander", **extra):
+    return factories.make_user(username, **extra)
+
+
+def join_request(users) -> dict:
+    from hetao.accounts.models import JoinRequest
+
+    return {"pk": JoinRequest.objects.create(user=bystander("asker"), organisation=org()).pk}
+
+
+def other_join_request(users) -> dict:
+    """A request to join another organisation than ORG (whose admin `org_admin` is not)."""
+    from hetao.accounts.models import JoinRequest
+
+    return {"pk": JoinRequest.objects.create(user=bystander("asker"), organisation=factories.OrganisationFactory()).pk}
+
+
+def other_membership(users) -> dict:
+    from hetao.accounts.models import Membership
+
+    elsewhere = factories.OrganisationFactory()
+    Membership.objects.create(user=bystander("their-admin"), organisation=elsewhere, role="admin")
+    return {"pk": Membership.objects.create(user=bystander(), organisation=elsewhere, role="member").pk}
+
+
+def document(users) -> dict:
+    from hetao.accounts.models import IdentityDocument
+    from hetao.accounts.services import identity_document_add
+
+    made = identity_document_add(actor=users["owner"], kind=IdentityDocument.Kind.HKID, number="A123456(3)")
+    return {"pk": made.pk}
+
+
+def membership(users) -> dict:
+    from hetao.accounts.models import Membership
+
+    return {"pk": Membership.objects.create(user=bystander(), organisation=org(), role="member").pk}
+
+
+def invitation(users) -> dict:
+    from hetao.accounts.models import Invitation
+
+    made = Invitation.objects.create(organisation=org(), email=users["owner"].email, invited_by=users["org_admin"],
+                                     expires_at=timezone.now() + datetime.timedelta(days=7))
+    return {"token": made.token}
+
+
+def unclaimed_person(users) -> dict:
+    return {"pk": Person.objects.filter(account__isnull=True).order_by("pk").values_list("pk", flat=True).first()}
+
+
+def partner(confidential: bool = False):
+    def make(users) -> dict:
+        return {"pk": factories.oidc_client(users["data_head"], confidential=confidential).pk}
+    return make
+
+
+def notification(users) -> dict:
+    factories.notification_for(users["owner"])
+    return {"pk": users["owner"].notifications.get().pk}
+
+
+def event(users) -> dict:
+    return {"pk": factories.community_event(capacity=5).pk}
+
+
+def registered_event(users) -> dict:
+    from hetao.community.services import event_register
+
+    made = factories.community_event(capacity=5)
+    event_register(actor=users["owner"], event=made)
+    return {"pk": made.pk}
+
+
+def group(users) -> dict:
+    from hetao.community.models import InterestGroup
+    from hetao.community.services import group_join
+
+    made = InterestGroup.objects.create(slug="matrix-group", title_en="Matrix group")
+    group_join(actor=users["owner"], group=made)
+    return {"slug": made.slug}
+
+
+def venue(*, pages: int = 2, submit: bool = True, decide: str = ""):
+    def make(users) -> dict:
+        application = factories.venue_application(users["owner"], pages=pages, submit=submit)
+        if decide:
+            from hetao.onestop.services import application_decide
+
+            application = application_decide(actor=users["security_officer"], application=application,
+                                             action=decide, comment="Decided.")
+        return {"pk": application.pk, "reference": application.reference, "version": application.version,
+                "officer": users["security_officer"].pk}
+    return make
+
+
+def filing(*, pages: int = 3, submit: bool = True):
+    def make(users) -> dict:
+        application = factories.filing_application(users["owner"], org(), pages=pages, submit=submit)
+        return {"pk": application.pk, "reference": application.reference, "version": application.version,
+                "stored": (application.data.get("grant_letter") or {}).get("document")}
+    return make
+
+
+def services_seeded(*codes: str):
+    def make(users) -> dict:
+        factories.seed_services(*codes)
+        return {}
+    return make
+
+
+def gate_point(users) -> dict:
+    return {"code": users.gate_point.code}
+
+
+def a_code(users) -> dict:
+    from hetao.passes.services import code_for
+
+    return {"code": users.gate_point.code, "text": code_for(users["owner"])[0]}
+
+
+def unit(users) -> dict:
+    return {"unit": factories.unit_in_new_building().pk}
+
+
+def workday_override(users) -> dict:
+    from hetao.workdays.models import WorkdayOverride
+    from hetao.workdays.services import override_save
+
+    made = override_save(actor=users["data_officer"],
+                         override=WorkdayOverride(day=datetime.date(2026, 12, 24), calendar="hong_kong", working=False,
+                                                  note="Matrix"))
+    return {"pk": made.pk}
+
+
+def deletion_request(users) -> dict:
+    from hetao.accounts.privacy import deletion_request as request
+
+    return {"pk": request(actor=bystander("leaving"), reason="Matrix").pk}
+
+
+def service_file(ctx) -> dict:
+    from hetao.onestop.management.commands.import_services import SEED_DIR
+
+    data = json.loads((SEED_DIR / "venue-booking.json").read_text(encoding="utf-8"))
+    data["code"] = "matrix-venue"
+    return {"file": SimpleUploadedFile("service.json", json.dumps(data).encode(), content_type="application/json")}
+
+
+def grant_letter(ctx) -> dict:
+    return {"project": "Quantum sensing", "amount__amount": "250000.00", "amount__currency": "HKD", "payer": "HKU",
+            "expected": factories.in_days(30),
+            "grant_letter__upload": SimpleUploadedFile("grant.pdf", factories.PDF, content_type="application/pdf")}
+
+
+# ── The matrix ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class Row:
+    endpoint: str  # the URL name (API: "api-v1:<operation>"), as test_every_write_is_in_the_matrix finds it
+    method: str
+    path: str | Callable[[dict], str]
+    expected: dict[str, int]
+    data: Any = None  # a dict, or a function of the setup's context (a fresh upload for each request)
+    setup: Callable[[Any], dict] | None = None
+    json: bool = False
+    writes: bool = True  # an allowed cell must change the state (False: a read that guards private data)
+    watch: Callable[[dict], list] | None = None  # rows of big tables to fingerprint too (state() counts them)
+
+
+NEW_ORG = {"slug": "matrix-org", "kind": "enterprise", "name_en": "Matrix Org"}
+ANNOUNCEMENT = {"title_en": "Notice", "description_en": "Text", "audience": "everyone"}
+CLIENT_FORM = {"name": "Matrix partner", "client_type": "public", "redirect_uris": "https://matrix.example.org/cb",
+               "allowed_scopes": ["profile"]}
+VISIT = {"guest_name": "Guest", "guest_email": "guest@example.org"}
+
+
+def visit(ctx) -> dict:
+    start = timezone.localtime() + datetime.timedelta(hours=1)
+    return {**VISIT, "access_point": ctx["point"], "valid_from": start.strftime("%Y-%m-%dT%H:%M"),
+            "valid_until": (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")}
+
+
+def with_point(make):
+    def both(users) -> dict:
+        return {**make(users), "point": users.gate_point.pk}
+    return both
+
+
+OFFICER_DECIDES = {"security_officer": 302, "superuser": 302}  # venue bookings: facilities and security
+
+
+MATRIX: dict[str, Row] = {
+    # ── Registry (API writes: data and enterprise services) ──
+    "registry write (API)": Row(
+        "api-v1:create_organisation", "POST", "/api/v1/organisations", json=True, data=NEW_ORG,
+        expected=cells(401, 403, data_officer=201, data_head=201, enterprise_officer=201, superuser=201)),
+    "registry: change an organisation (API)": Row(
+        "api-v1:update_organisation", "PATCH", "/api/v1/organisations/hkust", json=True,
+        data={"aliases": ["HKUST", "Matrix"]}, watch=lambda ctx: [Organisation.objects.filter(slug="hkust")],
+        expected=cells(401, 403, data_officer=200, data_head=200, enterprise_officer=200, superuser=200)),
+    "registry: add a project (API)": Row(
+        "api-v1:create_project", "POST", "/api/v1/projects", json=True,
+        data={"code": "HT-MATRIX-1", "title_en": "Matrix", "lead_organisation": "hkust", "key_direction": "quantum",
+              "start_date": "2026-01-01"},
+        expected=cells(401, 403, data_officer=201, data_head=201, enterprise_officer=201, superuser=201)),
+    "registry: add a lease (API)": Row(
+        "api-v1:create_lease", "POST", "/api/v1/leases", json=True, setup=unit,
+        data=lambda ctx: {"unit": ctx["unit"], "organisation": "hkust", "start_date": "2027-01-01",
+                          "end_date": "2027-12-31"},
+        expected=cells(401, 403, data_officer=201, data_head=201, enterprise_officer=201, superuser=201)),
+
+    # ── Accounts: organisations and their members ──
+    "see members": Row(
+        "accounts:members", "GET", f"/en/organisations/{ORG}/members/", writes=False,
+        expected=cells(LOGIN, 403, org_member=200, org_admin=200, data_officer=200, data_head=200,
+                       enterprise_officer=200, superuser=200)),
+    "invite a member": Row(
+        "accounts:members", "POST", f"/en/organisations/{ORG}/members/",
+        data={"email": "x@example.org", "role": "member"}, expected=cells(LOGIN, 403, org_admin=302, superuser=302)),
+    "decide a request to join": Row(
+        "accounts:join_request_action", "POST", lambda ctx: f"/en/join-requests/{ctx['pk']}/", setup=join_request,
+        data={"decision": "approve"}, expected=cells(LOGIN, 403, org_admin=302, superuser=302)),
+    "ask to join an organisation": Row(
+        "accounts:join", "POST", f"/en/organisations/{ORG}/join/", data={"message": "Hello"},
+        expected=cells(LOGIN, 302, org_member=403, org_admin=403)),
+    "remove a member": Row(
+        "accounts:membership_action", "POST", lambda ctx: f"/en/memberships/{ctx['pk']}/", setup=membership,
+        data={"action": "remove"}, expected=cells(LOGIN, 403, org_admin=302, superuser=302)),
+    "change a member's role": Row(
+        "accounts:membership_action", "POST", lambda ctx: f"/en/memberships/{ctx['pk']}/", setup=membership,
+        data={"role": "admin"}, expected=cells(LOGIN, 403, org_admin=302, superuser=302)),
+    "decide a request to join another organisation": Row(
+        "accounts:join_request_action", "POST", lambda ctx: f"/en/join-requests/{ctx['pk']}/",
+        setup=other_join_request, data={"decision": "approve"}, expected=cells(LOGIN, 403, superuser=302)),
+    "remove a member of another organisation": Row(
+        "accounts:membership_action", "POST", lambda ctx: f"/en/memberships/{ctx['pk']}/", setup=other_membership,
+        data={"action": "remove"}, expected=cells(LOGIN, 403, superuser=302)),
+    "accept an invitation": Row(
+        "accounts:invitation", "POST", lambda ctx: f"/en/invitations/{ctx['token']}/", setup=invitation,
+        expected=cells(LOGIN, 400, owner=302)),
+
+    # ── Accounts: my account ──
+    "edit my profile": Row(
+        "accounts:profile", "POST", "/en/account/profile/", expected=cells(LOGIN, 302),
+        data={"first_name": "Matrix", "last_name": "Person", "mobile": "", "preferred_language": "en"}),
+    "claim a registry person": Row(
+        "accounts:claim_person", "POST", "/en/account/person/", setup=unclaimed_person,
+        data=lambda ctx: {"person": ctx["pk"]}, expected=cells(LOGIN, 302)),
+    "create my registry person": Row(
+        "accounts:create_person", "POST", "/en/account/person/new/", data={"name_zh": "陈大文", "region": "hong_kong"},
+        expected=cells(LOGIN, 302)),
+    "add an identity document": Row(
+        "accounts:documents", "POST", "/en/account/documents/", data={"kind": "hkid", "number": "A123456(3)"},
+        expected=cells(LOGIN, 302)),
+    "remove an identity document": Row(
+        "accounts:documents", "POST", "/en/account/documents/", setup=document, data=lambda ctx: {"delete": ctx["pk"]},
+        expected=cells(LOGIN, 404, owner=302)),
+    "reveal an identity document": Row(
+        "accounts:reveal_document", "GET", lambda ctx: f"/en/staff/documents/{ctx['pk']}/reveal/", setup=document,
+        writes=False, expected=cells(LOGIN, 403, talent_head=200, superuser=200)),
+    "reveal an identity document, giving a reason": Row(
+        "accounts:reveal_document", "POST", lambda ctx: f"/en/staff/documents/{ctx['pk']}/reveal/", setup=document,
+        data={"reason": "Checking a permit"}, expected=cells(LOGIN, 403, talent_head=200, superuser=200)),
+
+    # ── Privacy ──
+    "export my data": Row(
+        "accounts:privacy_export", "GET", "/en/account/privacy/my-data.json", writes=False,
+        expected=cells(LOGIN, 200)),
+    "ask for my account to be deleted": Row(
+        "accounts:privacy", "POST", "/en/account/privacy/", data={"confirm": "delete", "reason": "Matrix"},
+        expected=cells(LOGIN, 302)),
+    "carry out an account deletion (back office)": Row(
+        "admin:accounts_deletionrequest_changelist", "POST", "/en/admin/accounts/deletionrequest/",
+        setup=deletion_request, data=lambda ctx: {"action": "carry_out", "_selected_action": [ctx["pk"]]},
+        expected=back_office(superuser=302)),
+
+    # ── Partner systems (OpenID Connect clients): heads of the data department ──
+    "register a partner system": Row(
+        "accounts:client_new", "POST", "/en/staff/partner-systems/new/", data=CLIENT_FORM,
+        expected=cells(LOGIN, 403, data_head=302, superuser=302)),
+    "change a partner system": Row(
+        "accounts:client_edit", "POST", lambda ctx: f"/en/staff/partner-systems/{ctx['pk']}/", setup=partner(),
+        data={**CLIENT_FORM, "name": "Renamed"}, expected=cells(LOGIN, 403, data_head=302, superuser=302)),
+    "issue a partner system's secret": Row(
+        "accounts:client_secret", "POST", lambda ctx: f"/en/staff/partner-systems/{ctx['pk']}/secret/",
+        setup=partner(confidential=True), expected=cells(LOGIN, 403, data_head=200, superuser=200)),
+    "disable a partner system": Row(
+        "accounts:client_status", "POST", lambda ctx: f"/en/staff/partner-systems/{ctx['pk']}/status/",
+        setup=partner(), data={"action": "disable"}, expected=cells(LOGIN, 403, data_head=302, superuser=302)),
+
+    # ── Community ──
+    "publish an announcement": Row(
+        "community:announcements", "POST", "/en/announcements/", data=ANNOUNCEMENT,
+        expected=cells(403, 403, data_officer=302, data_head=302, enterprise_officer=302, talent_officer=302,
+                       talent_head=302, superuser=302)),
+    "mark my inbox read": Row(
+        "community:inbox", "POST", "/en/inbox/", setup=notification,
+        expected=cells(LOGIN, Unchanged(302), owner=302)),
+    "open a notification": Row(
+        "community:read", "POST", lambda ctx: f"/en/inbox/{ctx['pk']}/", setup=notification,
+        expected=cells(LOGIN, 404, owner=302)),
+    "choose my email settings": Row(
+        "community:email_settings", "POST", "/en/account/email-settings/", data={"kinds": ["security"]},
+        expected=cells(LOGIN, 302)),
+    "register for an event": Row(
+        "community:event", "POST", lambda ctx: f"/en/events/{ctx['pk']}/", setup=event,
+        expected=cells(LOGIN, 302)),
+    "cancel my registration": Row(
+        "community:event", "POST", lambda ctx: f"/en/events/{ctx['pk']}/", setup=registered_event,
+        data={"action": "cancel"}, expected=cells(LOGIN, Unchanged(302), owner=302)),
+    "join an interest group": Row(
+        "community:groups", "POST", "/en/groups/", setup=group, data={"group": "matrix-group"},
+        expected=cells(LOGIN, 302, owner=Unchanged(302))),
+    "leave an interest group": Row(
+        "community:groups", "POST", "/en/groups/", setup=group, data={"group": "matrix-group", "action": "leave"},
+        expected=cells(LOGIN, Unchanged(302), owner=302)),
+
+    # ── One network: applicants ──
+    "start an application": Row(
+        "onestop:service", "POST", "/en/services/venue-booking/", setup=services_seeded("venue-booking"),
+        expected=cells(LOGIN, 302)),
+    "start an organisation's application": Row(
+        "onestop:service", "POST", "/en/services/kehuitong-filing/", setup=services_seeded("kehuitong-filing"),
+        data={"registered": "yes", "organisation": ORG}, expected=cells(LOGIN, 400, org_admin=302)),
+    "save a page of my draft": Row(
+        "onestop:page", "POST", lambda ctx: f"/en/applications/{ctx['pk']}/page/0/", setup=venue(pages=0, submit=False),
+        data={"title": "Forum", "date": factories.in_days(40), "guests": "80", "catering": "no"},
+        expected=cells(LOGIN, 404, owner=302)),
+    "upload a document on my draft": Row(
+        "onestop:page", "POST", lambda ctx: f"/en/applications/{ctx['pk']}/page/1/",
+        setup=filing(pages=1, submit=False), data=grant_letter, expected=cells(LOGIN, 404, owner=302)),
+    "submit my application": Row(
+        "onestop:check", "POST", lambda ctx: f"/en/applications/{ctx['pk']}/check/", setup=venue(submit=False),
+        data={"consent": "on"}, expected=cells(LOGIN, 404, owner=302)),
+    "withdraw my application": Row(
+        "onestop:mine_detail", "POST", lambda ctx: f"/en/my-applications/{ctx['reference']}/", setup=venue(),
+        data={"action": "withdraw"}, expected=cells(LOGIN, 403, owner=302)),
+    "rate a decided application": Row(
+        "onestop:mine_detail", "POST", lambda ctx: f"/en/my-applications/{ctx['reference']}/",
+        setup=venue(decide="approve"), data={"action": "rate", "score": "4"}, expected=cells(LOGIN, 403, owner=302)),
+    "start an application (API)": Row(
+        "api-v1:start_application", "POST", "/api/v1/applications", json=True, setup=services_seeded("venue-booking"),
+        data={"service": "venue-booking"}, expected=cells(401, 201)),
+    "save answers to my draft (API)": Row(
+        "api-v1:save_answers", "PATCH", lambda ctx: f"/api/v1/applications/{ctx['pk']}", json=True,
+        setup=venue(pages=0, submit=False), data={"answers": {"title": "Forum"}}, expected=cells(401, 404, owner=200)),
+    "submit my application (API)": Row(
+        "api-v1:submit_application", "POST", lambda ctx: f"/api/v1/applications/{ctx['pk']}/submit", json=True,
+        setup=venue(submit=False), data={"consent": True}, expected=cells(401, 404, owner=200)),
+
+    # ── One network: officers (the department of the current step decides) ──
+    "claim an application": Row(
+        "onestop:review", "POST", lambda ctx: f"/en/work/{ctx['reference']}/", setup=venue(),
+        data=lambda ctx: {"action": "claim", "version": ctx["version"]},
+        expected=cells(LOGIN, 403, owner=Unchanged(302), **OFFICER_DECIDES)),
+    "assign an application": Row(
+        "onestop:review", "POST", lambda ctx: f"/en/work/{ctx['reference']}/", setup=venue(),
+        data=lambda ctx: {"action": "assign", "version": ctx["version"], "assignee": ctx["officer"]},
+        expected=cells(LOGIN, 403, owner=Unchanged(302), **OFFICER_DECIDES)),
+    "approve an application": Row(
+        "onestop:review", "POST", lambda ctx: f"/en/work/{ctx['reference']}/", setup=venue(),
+        data=lambda ctx: {"action": "approve", "version": ctx["version"]},
+        expected=cells(LOGIN, 403, owner=Unchanged(302), **OFFICER_DECIDES)),
+    "return an application": Row(
+        "onestop:review", "POST", lambda ctx: f"/en/work/{ctx['reference']}/", setup=venue(),
+        data=lambda ctx: {"action": "return", "version": ctx["version"], "comment": "Add a letter."},
+        expected=cells(LOGIN, 403, owner=Unchanged(302), **OFFICER_DECIDES)),
+    "reject an application": Row(
+        "onestop:review", "POST", lambda ctx: f"/en/work/{ctx['reference']}/", setup=venue(),
+        data=lambda ctx: {"action": "reject", "version": ctx["version"], "comment": "Not a park event."},
+        expected=cells(LOGIN, 403, owner=Unchanged(302), **OFFICER_DECIDES)),
+    "approve the first step of a two-step application": Row(
+        "onestop:review", "POST", lambda ctx: f"/en/work/{ctx['reference']}/", setup=filing(),
+        data=lambda ctx: {"action": "approve", "version": ctx["version"]},
+        expected=cells(LOGIN, 403, owner=Unchanged(302), research_officer=302, superuser=302)),
+    "open an application as an officer": Row(
+        "onestop:review", "GET", lambda ctx: f"/en/work/{ctx['reference']}/", setup=venue(), writes=False,
+        expected=cells(LOGIN, 403, owner=302, security_officer=200, superuser=200)),
+    "download an applicant's document": Row(
+        "onestop:document", "GET", lambda ctx: f"/en/documents/{ctx['stored']}/", setup=filing(), writes=False,
+        expected=cells(LOGIN, 404, owner=200, research_officer=200, finance_officer=200, superuser=200)),
+    "export a work queue": Row(
+        "onestop:queue", "GET", "/en/work/?format=csv", setup=venue(),
+        expected=cells(LOGIN, 403, **{a: 200 for a in STAFF})),
+    "import a service (back office)": Row(
+        "admin:onestop_service_import", "POST", "/en/admin/onestop/service/import/", data=service_file,
+        expected=back_office(data_officer=302, data_head=302, superuser=302)),
+
+    # ── Passes ──
+    "show my park code": Row(
+        "passes:my_code", "GET", "/en/code/", expected=cells(LOGIN, 200)),
+    "refresh my park code": Row(
+        "passes:my_code_fragment", "GET", "/en/code/refresh/", expected=cells(LOGIN, 200)),
+    "report a lost phone": Row(
+        "passes:lost_phone", "POST", "/en/code/lost-phone/", expected=cells(LOGIN, 302)),
+    "invite a visitor": Row(
+        "passes:invite_visitor", "POST", "/en/visitors/", setup=with_point(lambda users: {}), data=visit,
+        expected=cells(LOGIN, 302, member=403, owner=403)),
+    "scan a code at a gate (page)": Row(
+        "passes:scanner_check", "POST", "/en/gate/check/", setup=a_code,
+        data=lambda ctx: {"access_point": ctx["code"], "code": ctx["text"]},
+        expected=cells(LOGIN, 403, security_officer=200, superuser=200)),
+    "scan a code at a gate (checkpoint API)": Row(
+        "api-v1:post_scan", "POST", "/api/v1/passes/scan", json=True, setup=a_code,
+        data=lambda ctx: {"access_point": ctx["code"], "code": ctx["text"]}, expected=cells(401, 401, gate=200)),
+    "sync a gate's revocation list (checkpoint API)": Row(
+        "api-v1:get_revocations", "GET", "/api/v1/passes/revocations", writes=False,
+        expected=cells(401, 401, gate=200)),
+
+    # ── Working days (back office: the data department) ──
+    "add a working-day override (back office)": Row(
+        "admin:workdays_workdayoverride_add", "POST", "/en/admin/workdays/workdayoverride/add/",
+        data={"day": "2026-12-31", "calendar": "hong_kong", "working": "on", "note": "Matrix"},
+        expected=back_office(data_officer=302, data_head=302, superuser=302)),
+    "delete a working-day override (back office)": Row(
+        "admin:workdays_workdayoverride_delete", "POST",
+        lambda ctx: f"/en/admin/workdays/workdayoverride/{ctx['pk']}/delete/", setup=workday_override,
+        data={"post": "yes"},
+        expected=back_office(data_officer=302, data_head=302, superuser=302)),
+}
+
+# Writes no MATRIX row covers, each with the reason. Keys: a URL name (every method), "<name> <METHOD>", or a prefix
+# ending in ":" or "_" (a whole URL namespace or family).
+EXEMPT = {
+    "admin:": "the back office: Django's model permissions and its own tests (tests/registry/test_admin.py); "
+              "its writes with park rules of their own are MATRIX rows above",
+    "oauth2_provider:": "the OpenID Connect provider's protocol endpoints (consent, token, revoke, introspect, "
+                        "userinfo, logout): tests/accounts/test_oidc_*.py",
+    "account_": "allauth's own sign-in, sign-up, password and email forms: tests/accounts/test_signup_signin.py",
+    "mfa_": "allauth's second-factor pages: tests/accounts/test_staff_mfa_sessions.py",
+    "socialaccount_": "allauth's upstream sign-in pages (tests/accounts/test_upstream_oidc.py)",
+    "openid_connect_": "allauth's upstream OpenID Connect sign-in and callback (tests/accounts/test_upstream_oidc.py)",
+    "usersessions_": "allauth's list of my sessions (signing other sessions out)",
+    "en/accounts/social/": "allauth's old addresses, redirects only",
+    "en/admin/": "the back office's unnamed addresses (old change-page redirects, the catch-all 404)",
+    "set_language": "the language switch (stores the choice on the account: tests/test_i18n.py)",
+    "healthz": "answers any method with 'ok'; writes nothing",
+    "readyz": "answers any method with the readiness checks; writes nothing",
+    "accounts:home": "my account page answers any method by showing the page; writes nothing",
+    "api-v1:unknown_path": "any other path under /api/v1/: a JSON 404 for every method",
+    "api-v1:openapi-json": "the API's schema, read-only",
+    "api-v1:openapi-view": "the API's documentation page, read-only",
+    "api-v1:api-root": "the API's root, read-only",
+}
+
+# GET views that write (a GET cannot be told from its decorators): each needs a MATRIX row like any POST.
+GETS_THAT_WRITE = {
+    ("passes:my_code", "GET"): "the first view of my code makes my pass holder (its pseudonym)",
+    ("passes:my_code_fragment", "GET"): "the same, from the page's refresh",
+    ("onestop:queue", "GET"): "a CSV export is recorded in the audit trail",
+}
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+HTTP_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE", *WRITES}
+
+
+# ── The fingerprint of the whole park ───────────────────────────────────────────────────────────────────────
+
+# Tables no refusal can be judged by. Everything else, every project and library table, is fingerprinted.
+NOT_FINGERPRINTED = {
+    "sessions.session": "signing the actors in writes sessions",
+    "usersessions.usersession": "allauth notes each signed-in request (USERSESSIONS_TRACK_ACTIVITY)",
+    "contenttypes.contenttype": "fixed at migration",
+    "auth.permission": "fixed at migration",
+}
+SIGN_IN_EVENTS = ("security.login",)  # audit events that signing the actors in writes (before the requests)
+HASHED_ROWS = 100  # tables up to this size are hashed row by row; larger ones (the registry) by count, id and dates
+
+
+@cache
+def fingerprinted() -> tuple[list[type[models.Model]], str]:
+    """The tables, and one query that counts every table and reads its highest id and latest change."""
+    from django.db import connection
+
+    from hetao.audit.models import AuditEvent
+
+    quote, parts, tables = connection.ops.quote_name, [], []
+    for model in apps.get_models(include_auto_created=True):
+        label = model._meta.label_lower
+        if label in NOT_FINGERPRINTED:
+            continue
+        pk = model._meta.pk
+        highest = (f"CAST(MAX({quote(pk.column)}) AS TEXT)" if isinstance(pk, models.AutoField | models.IntegerField)
+                   else f"MAX(CAST({quote(pk.column)} AS TEXT))")
+        dated = [f.column for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        latest = f"CAST(MAX({quote(dated[0])}) AS TEXT)" if dated else "CAST(NULL AS TEXT)"
+        where = f" WHERE action NOT IN ({', '.join(repr(a) for a in SIGN_IN_EVENTS)})" if model is AuditEvent else ""
+        parts.append(f"SELECT {len(tables)}, COUNT(*), {highest}, {latest} FROM {quote(model._meta.db_table)}{where}")
+        tables.append(model)
+    return tables, " UNION ALL ".join(parts)
+
+
+def _digest(rows) -> str:
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+
+
+def state(watch=()) -> dict[str, Any]:
+    """Every table: count, highest id and latest change, and the hash of its rows when it is small (every table the
+    apps write in these tests); audit events without the sign-in records (security.*) that signing the actors in
+    wrote (a refused request must not write even a security event); plus the `watch`ed rows of big tables."""
+    from django.db import connection
+
+    from hetao.audit.models import AuditEvent
+
+    tables, sql = fingerprinted()
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        counted = cursor.fetchall()
+    found: dict[str, Any] = {}
+    for index, count, highest, latest in counted:
+        model = tables[index]
+        found[model._meta.label_lower] = (count, highest, latest)
+        if 0 < count <= HASHED_ROWS:
+            rows = model._base_manager.all()
+            if model is AuditEvent:
+                rows = rows.exclude(action__in=SIGN_IN_EVENTS)
+            found[f"{model._meta.label_lower} rows"] = _digest(rows.order_by("pk").values_list())
+    for n, rows in enumerate(watch):
+        found[f"watch {n}: {rows.model._meta.label_lower}"] = _digest(rows.order_by("pk").values_list())
+    return found
+
+
+def changed(before: dict, after: dict) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+# ── Actors and requests ─────────────────────────────────────────────────────────────────────────────────────
+
+
+class Actors(dict):
+    gate_point: Any
+    gate_token: str
+
+
+@pytest.fixture(autouse=True)
+def pass_keys(settings, tmp_path):
+    """Codes are signed with keys of their own per test (as tests/passes do)."""
+    from hetao.passes import keys, services
+
+    settings.HETAO_PASS_KEY_DIR = tmp_path / "passes"
+    keys.create(settings.HETAO_PASS_KEY_DIR, datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1))
+    services._key_cache.clear()
+
+
+@pytest.fixture
+def users() -> Actors:
+    from hetao.accounts.models import Membership
+
+    made = Actors(anonymous=None, gate=None)
+    made["member"] = factories.make_user("member")
+    made["owner"] = factories.make_user("owner", verified_email=True, mobile="+85291234567")
+    for actor, role in (("org_member", "member"), ("org_admin", "admin")):
+        made[actor] = factories.make_user(actor)
+        Membership.objects.create(user=made[actor], organisation=org(), role=role)
+    for actor, (department, role) in OFFICERS.items():
+        made[actor] = staff_in(actor, department, role)
+        made[actor].first_name, made[actor].last_name = "Officer", actor.title()  # some services need a name
+        made[actor].save(update_fields=["first_name", "last_name"])
+    made["superuser"] = with_mfa(factories.make_user("superuser", is_staff=True, is_superuser=True))
+    made.gate_point = factories.access_point("matrix-gate")
+    made.gate_token = made.gate_point.issue_token()
+    return made
+
+
+def client_for(users: Actors, actor: str) -> Client:
+    if actor == "gate":
+        return Client(headers={"Authorization": f"Bearer {users.gate_token}"})
+    client = Client()
+    if users[actor] is not None:
+        client.force_login(users[actor])
+    return client
+
+
+def send(client: Client, row: Row, ctx: dict):
+    path = row.path(ctx) if callable(row.path) else row.path
+    data = row.data(ctx) if callable(row.data) else row.data
+    method = row.method.lower()
+    if row.json:
+        return getattr(client, method)(path, json.dumps(data or {}), content_type="application/json")
+    return getattr(client, method)(path, data or {})
+
+
+def to_sign_in(response) -> bool:
+    return response.status_code == 302 and "/login/" in response.url
+
+
+class Rollback(Exception):
+    pass
+
+
+def run_row(row: Row, users: Actors) -> dict[str, tuple[int, list[str], bool]]:
+    """Each actor's (status, tables changed, sent to sign-in), every request rolled back to the same start."""
+    ctx = row.setup(users) if row.setup else {}
+    clients = {actor: client_for(users, actor) for actor in ACTORS}
+    watch = row.watch(ctx) if row.watch else []
+    before = state(watch)
+    seen = {}
+    for actor in ACTORS:
+        django_cache.clear()  # rate limits
+        try:
+            with transaction.atomic():
+                response = send(clients[actor], row, ctx)
+                seen[actor] = (response.status_code, changed(before, state(watch)), to_sign_in(response))
+                raise Rollback
+        except Rollback:
+            pass
+    return seen
+
+
+@pytest.mark.parametrize("action", list(MATRIX))
+def test_permission_matrix(users, action):
+    row = MATRIX[action]
+    seen = run_row(row, users)
+    if os.environ.get("HETAO_MATRIX_DISCOVER"):
+        print(f"\n{action}:", {a: f"{s}{'' if c else ' (no change)'}{' (sign-in)' if li else ''}"
+                                for a, (s, c, li) in seen.items()})
+        return
+    problems = []
+    for actor in ACTORS:
+        status, tables, signed_in = seen[actor]
+        expected = row.expected[actor]
+        if status != expected or (isinstance(expected, ToSignIn) and not signed_in):
+            problems.append(f"{actor}: expected {expected!r}, got {status}{' (not to sign in)' * (status == 302)}")
+            continue
+        refused = status >= 400 or signed_in or isinstance(expected, Unchanged) or not row.writes
+        if refused and tables:
+            problems.append(f"{actor}: refused ({status}) but changed {tables}")
+        elif not refused and not tables:
+            problems.append(f"{actor}: allowed ({status}) but changed nothing (is it Unchanged({status})?)")
+    assert not problems, f"{action}:\n  " + "\n  ".join(problems)
+
+
+def test_every_row_names_every_actor():
+    for action, row in MATRIX.items():
+        assert set(row.expected) == set(ACTORS), action
+
+
+# ── Coverage: every write of every app is a row or exempt ───────────────────────────────────────────────────
+
+
+def _patterns(resolver=None, prefix: str = "", namespace: str = ""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from _patterns(pattern, prefix + str(pattern.pattern), inner)
+        else:
+            yield prefix + str(pattern.pattern), (namespace + pattern.name) if pattern.name else "", pattern.callback
+
+
+def _closure(function) -> list:
+    values = []
+    for cell in getattr(function, "__closure__", None) or ():
+        with contextlib.suppress(ValueError):  # an empty cell
+            values.append(cell.cell_contents)
+    return values
+
+
+def endpoint_methods(route: str, name: str, callback) -> dict[str, set[str]]:
+    """{endpoint: methods it accepts} for one URL pattern: a class-based view's handlers, a django-ninja path's
+    operations (each under its own URL name), or the `require_http_methods` list found among a function view's
+    decorators; a function view without one accepts every method."""
+    key = name or route
+    view_class = getattr(callback, "view_class", None)
+    if view_class is not None:
+        return {key: {m.upper() for m in view_class.http_method_names if hasattr(view_class, m)} - {"OPTIONS", "HEAD"}}
+    function, seen = callback, set()
+    while function is not None and id(function) not in seen:
+        seen.add(id(function))
+        for value in _closure(function):
+            if type(value).__name__ == "PathView":  # django-ninja: every operation of this path
+                namespace = name.rpartition(":")[0]
+                return {f"{namespace}:{getattr(op, 'url_name', None) or op.view_func.__name__}": set(op.methods)
+                        for op in value.operations}
+            if isinstance(value, list | tuple | set) and value and all(isinstance(m, str) and m in HTTP_METHODS
+                                                                         for m in value):
+                return {key: set(value)}
+        function = getattr(function, "__wrapped__", None)
+    return {key: set(HTTP_METHODS)}
+
+
+def writing_endpoints() -> set[tuple[str, str]]:
+    found = set(GETS_THAT_WRITE)
+    for route, name, callback in _patterns():
+        for endpoint, methods in endpoint_methods(route, name, callback).items():
+            found |= {(endpoint, method) for method in methods if method in WRITES}
+    return found
+
+
+def exempt_reason(endpoint: str, method: str) -> str | None:
+    for key, reason in EXEMPT.items():
+        if key in (endpoint, f"{endpoint} {method}") or (key[-1] in ":_/" and endpoint.startswith(key)):
+            return reason
+    return None
+
+
+def test_every_write_is_in_the_matrix():
+    covered = {(row.endpoint, row.method) for row in MATRIX.values()}
+    missing = sorted(f"{endpoint} {method}" for endpoint, method in writing_endpoints()
+                     if (endpoint, method) not in covered and exempt_reason(endpoint, method) is None)
+    assert not missing, ("Writes without a permission matrix row (add one to MATRIX, or to EXEMPT with the "
+                         f"reason): {missing}")
+
+
+def test_the_matrix_names_real_endpoints_and_the_exemptions_are_used():
+    endpoints = {endpoint for route, name, callback in _patterns()
+                 for endpoint in endpoint_methods(route, name, callback)}
+    assert {row.endpoint for row in MATRIX.values()} - endpoints == set()
+    writes = writing_endpoints()
+    unused = [key for key in EXEMPT if not any(exempt_reason(e, m) == EXEMPT[key] for e, m in writes)]
+    assert not unused, f"EXEMPT entries that no longer exempt anything: {unused}"
+
+
+def test_the_coverage_walk_sees_the_api_operations_and_the_decorated_views():
+    writes = writing_endpoints()
+    assert {("api-v1:create_organisation", "POST"), ("api-v1:save_answers", "PATCH"),
+            ("api-v1:post_scan", "POST")} <= writes
+    assert ("api-v1:list_organisations", "POST") not in writes  # its path's POST is create_organisation's
+    assert ("accounts:claim_person", "POST") in writes and ("registry:organisations", "POST") not in writes
+
+
+# ── Reads write nothing: every page and endpoint that answers GET, as an applicant, an officer and a superuser ──
+
+
+def read_objects(users: Actors) -> dict:
+    """One of each object a page is about, owned by `owner` (and decided by the facilities officer)."""
+    from hetao.core.pdf import verification_token
+    from hetao.onestop.pdf import fingerprint
+    from hetao.onestop.services import application_decide
+    from hetao.registry.models import Park, Project, Unit
+
+    owner = users["owner"]
+    draft = factories.venue_application(owner, pages=1, submit=False)
+    decided = application_decide(actor=users["security_officer"], action="approve", comment="Yes.",
+                                 application=factories.venue_application(owner, title="Decided"))
+    filed = factories.filing_application(owner, org())
+    return {
+        "draft": draft.pk, "open": factories.venue_application(owner, title="Open").reference,
+        "decided": decided.reference, "filed": filed.reference, "stored": filed.data["grant_letter"]["document"],
+        "token": verification_token(reference=decided.reference, kind="letter",
+                                    fingerprint=fingerprint(decided, "letter")),
+        "iddoc": document(users)["pk"], "invitation": invitation(users)["token"], "client": partner()(users)["pk"],
+        "event": event(users)["pk"], "person": Person.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "project": Project.objects.order_by("pk").values_list("code", flat=True).first(),
+        "space": Unit.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "park": Park.objects.order_by("pk").values_list("code", flat=True).first(),
+    }
+
+
+# endpoint → a path to GET (a function of read_objects' context where it names an object).
+READS: dict[str, str | Callable[[dict], str]] = {
+    "healthz": "/healthz", "readyz": "/readyz", "javascript-catalog": "/en/jsi18n/", "set_language": "/i18n/setlang/",
+    "api-v1:openapi-json": "/api/v1/openapi.json", "api-v1:openapi-view": "/api/v1/docs", "api-v1:api-root": "/api/v1/",
+    "api-v1:unknown_path": "/api/v1/no/such/path",
+    "api-v1:list_organisations": "/api/v1/organisations", "api-v1:get_organisation": "/api/v1/organisations/hkust",
+    "api-v1:list_people": "/api/v1/people", "api-v1:get_person": lambda c: f"/api/v1/people/{c['person']}",
+    "api-v1:list_projects": "/api/v1/projects", "api-v1:get_project": lambda c: f"/api/v1/projects/{c['project']}",
+    "api-v1:list_spaces": "/api/v1/spaces", "api-v1:get_space": lambda c: f"/api/v1/spaces/{c['space']}",
+    "api-v1:list_patents": "/api/v1/patents", "api-v1:list_services": "/api/v1/services",
+    "api-v1:get_service": "/api/v1/services/venue-booking", "api-v1:list_applications": "/api/v1/applications",
+    "api-v1:get_application_by_id": lambda c: f"/api/v1/applications/{c['draft']}",
+    "api-v1:get_application": lambda c: f"/api/v1/applications/{c['open']}",
+    "api-v1:get_trust_list": "/api/v1/passes/trust-list", "api-v1:get_jwks": "/api/v1/passes/jwks",
+    "api-v1:get_revocations": "/api/v1/passes/revocations",
+    "accounts:home": "/en/account/?q=chan", "accounts:profile": "/en/account/profile/",
+    "accounts:person_search": "/en/account/person/search/?q=chan", "accounts:documents": "/en/account/documents/",
+    "accounts:privacy": "/en/account/privacy/", "accounts:privacy_export": "/en/account/privacy/my-data.html",
+    "accounts:reveal_document": lambda c: f"/en/staff/documents/{c['iddoc']}/reveal/",
+    "accounts:clients": "/en/staff/partner-systems/", "accounts:client_new": "/en/staff/partner-systems/new/",
+    "accounts:client_edit": lambda c: f"/en/staff/partner-systems/{c['client']}/",
+    "accounts:members": f"/en/organisations/{ORG}/members/", "accounts:join": f"/en/organisations/{ORG}/join/",
+    "accounts:invitation": lambda c: f"/en/invitations/{c['invitation']}/",
+    "community:inbox": "/en/inbox/", "community:email_settings": "/en/account/email-settings/",
+    "community:announcements": "/en/announcements/", "community:events": "/en/events/",
+    "community:event": lambda c: f"/en/events/{c['event']}/", "community:groups": "/en/groups/",
+    "onestop:catalogue": "/en/services/", "onestop:figures": "/en/services/figures/",
+    "onestop:service": "/en/services/venue-booking/",
+    "onestop:page": lambda c: f"/en/applications/{c['draft']}/page/0/",
+    "onestop:check": lambda c: f"/en/applications/{c['draft']}/check/",
+    "onestop:confirmation": lambda c: f"/en/applications/done/{c['open']}/",
+    "onestop:mine": "/en/my-applications/", "onestop:mine_detail": lambda c: f"/en/my-applications/{c['filed']}/",
+    "onestop:receipt": lambda c: f"/en/my-applications/{c['decided']}/receipt.pdf",
+    "onestop:letter": lambda c: f"/en/my-applications/{c['decided']}/decision.pdf",
+    "onestop:document": lambda c: f"/en/documents/{c['stored']}/",
+    "onestop:verify": lambda c: f"/en/verify/{c['token']}/",
+    "onestop:queue": "/en/work/?tab=decided", "onestop:review": lambda c: f"/en/work/{c['open']}/",
+    "passes:my_code": "/en/code/", "passes:my_code_fragment": "/en/code/refresh/",
+    "passes:invite_visitor": "/en/visitors/", "passes:scanner": "/en/gate/", "passes:access_log": "/en/access-log/",
+    "registry:home": "/en/", "registry:search": "/en/search/?q=hkust", "registry:organisations": "/en/organisations/",
+    "registry:organisation": f"/en/organisations/{ORG}/", "registry:people": "/en/people/",
+    "registry:person": lambda c: f"/en/people/{c['person']}/", "registry:projects": "/en/projects/",
+    "registry:project": lambda c: f"/en/projects/{c['project']}/", "registry:spaces": "/en/spaces/",
+    "registry:park": lambda c: f"/en/parks/{c['park']}/",
+}
+
+
+def test_every_read_is_swept():
+    """Every endpoint that answers GET (outside the namespaces EXEMPT as a whole) is in READS."""
+    found = {endpoint for route, name, callback in _patterns()
+             for endpoint, methods in endpoint_methods(route, name, callback).items() if "GET" in methods}
+    whole = [key for key in EXEMPT if key[-1] in ":_/"]
+    missing = sorted(e for e in found if e not in READS and not any(e.startswith(key) for key in whole))
+    assert not missing, f"Pages or endpoints that answer GET without a READS entry: {missing}"
+    assert set(READS) <= found
+
+
+@pytest.mark.parametrize("actor", ["owner", "security_officer", "superuser"])
+def test_reads_write_nothing(users, actor):
+    """A GET changes nothing, except the GETs that write (GETS_THAT_WRITE, which are MATRIX rows)."""
+    ctx = read_objects(users)
+    client = client_for(users, actor)
+    client.get("/en/code/")  # my pass holder exists from the first view of my code (a GET that writes)
+    before, problems = state(), []
+    for endpoint, path in READS.items():
+        if (endpoint, "GET") in GETS_THAT_WRITE:
+            continue
+        path = path(ctx) if callable(path) else path
+        response = client.get(path)
+        if response.status_code == 500:  # (503: /readyz, with no background processes here)
+            problems.append(f"{path}: {response.status_code}")
+        after = state()
+        if after != before:
+            problems.append(f"{path} ({response.status_code}) changed {changed(before, after)}")
+            before = after
+    assert not problems, "\n".join(problems)
