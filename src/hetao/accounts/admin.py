@@ -9,6 +9,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hetao.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import (
     ClientPolicy,
@@ -25,27 +27,14 @@ from .models import (
 )
 
 
-class ReadOnly:
-    """Shown, never changed here (mixed into ModelAdmin and inlines)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class MembershipInline(ReadOnly, admin.TabularInline):
+class MembershipInline(ReadOnlyAdmin, admin.TabularInline):
     """Members are managed by their organisation's admins on its members page (invitations, roles, removal)."""
 
     model = Membership
     extra = 0
 
 
-class StaffRoleInline(ReadOnly, admin.TabularInline):
+class StaffRoleInline(ReadOnlyAdmin, admin.TabularInline):
     """Roles are given and taken on the staff roles page (audited)."""
 
     model = StaffRole
@@ -68,7 +57,7 @@ class ParkUserAdmin(UserAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(ReadOnly, admin.ModelAdmin):
+class DepartmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Departments are the park's fixed offices; permission rules name them by code."""
 
     list_display = ["code", "name_en", "name_zh_hans", "name_zh_hant"]
@@ -92,7 +81,7 @@ class StaffRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ReadOnly, admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Members are managed on their organisation's members page (the last admin cannot leave, and so on)."""
 
     list_display = ["user", "organisation", "role", "joined_at"]
@@ -101,14 +90,14 @@ class MembershipAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnly, admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Invitations are sent from the organisation's members page (by email, audited)."""
 
     list_display = ["email", "organisation", "role", "expires_at", "accepted_at"]
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(ReadOnly, admin.ModelAdmin):
+class JoinRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Requests are decided by the organisation's admins on its members page."""
 
     list_display = ["user", "organisation", "status", "created_at"]
@@ -150,19 +139,19 @@ class PersonClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(KnownDevice)
-class KnownDeviceAdmin(ReadOnly, admin.ModelAdmin):
+class KnownDeviceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["user", "user_agent", "first_seen", "last_seen"]
 
 
 @admin.register(ClientPolicy)
-class ClientPolicyAdmin(ReadOnly, admin.ModelAdmin):
+class ClientPolicyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """A partner client's policy is set on the OIDC client pages (hetao.accounts.clients, audited)."""
 
     list_display = ["application", "allowed_scopes", "contact_email"]
 
 
 @admin.register(IdentityDocument)
-class IdentityDocumentAdmin(ReadOnly, admin.ModelAdmin):
+class IdentityDocumentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Masked numbers only; the full number is on the audited reveal page."""
 
     list_display = ["user", "kind", "country", "number_masked", "reveal_link"]

@@ -5,19 +5,10 @@ which notifies the audience)."""
 
 from django.contrib import admin
 
+from hetao.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Announcement, Event, InterestGroup, Notification, Registration
-
-
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Event)
@@ -34,7 +25,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnly, admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["event", "user", "status", "created_at"]
     list_filter = ["status", "event"]
 
@@ -60,13 +51,13 @@ class InterestGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(ReadOnly, admin.ModelAdmin):
+class AnnouncementAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only here: publishing goes through the announcements page, which notifies the audience."""
 
     list_display = ["title_en", "audience", "published_at"]
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnly, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["user", "kind", "title", "created_at", "read_at"]
     list_filter = ["kind"]

@@ -14,21 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from hetao.core.admin import ReadOnlyAdmin
+
 from . import formdef, services
 from .models import Application, Rating, Service, ServiceVersion, StoredDocument, Transition
-
-
-class ReadOnlyMixin:
-    """View only: no add, change or delete from the back office."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ImportForm(forms.Form):
@@ -108,12 +97,12 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceVersion)
-class ServiceVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ServiceVersionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["service", "number", "created_at", "created_by"]
     readonly_fields = ["service", "number", "definition", "created_at", "created_by"]
 
 
-class TransitionInline(ReadOnlyMixin, admin.TabularInline):
+class TransitionInline(ReadOnlyAdmin, admin.TabularInline):
     model = Transition
     extra = 0
     fields = readonly_fields = ("at", "actor", "action", "from_status", "to_status", "step", "first_signoff_by",
@@ -122,7 +111,7 @@ class TransitionInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: officers decide on the work-queue pages, which keep the history and notify."""
 
     list_display = ["reference", "service_version", "status", "current_department", "due_date"]
@@ -133,13 +122,13 @@ class ApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RatingAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["application", "score", "at"]
     readonly_fields = ["application", "score", "comment", "at"]
 
 
 @admin.register(StoredDocument)
-class StoredDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class StoredDocumentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["owner", "label", "original_name", "content_type", "size", "uploaded_at"]
     readonly_fields = ["owner", "label", "original_name", "content_type", "size", "sha256", "uploaded_at"]
     exclude = ["file"]
