@@ -191,6 +191,9 @@ def demo(db, settings, tmp_path):
         call_command("import_services", stdout=io.StringIO())
         load_demo_applications()
         load_demo_passes()
+        from hetao.challenges.demo import load_demo_challenges
+
+        load_demo_challenges()
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     RecoveryCodes.activate(get_user_model().objects.get(email=OFFICER))  # the recovery-codes pages need some
@@ -269,6 +272,18 @@ ANONYMOUS, MEMBER, ORG_ADMIN, OFFICER, GATE, HEAD, DATA_HEAD, ADMIN = (
     None, "applicant@example.org", "orgadmin@example.org", "security.officer@example.org", "gate@example.org",
     "head", "data.head@example.org", "admin@example.org")
 
+def topic_in(status: str) -> dict:
+    """A demo challenge topic in `status` (the applicant's draft; any published or submitted one)."""
+    from hetao.challenges.models import Topic
+
+    topics = Topic.objects.filter(status=status)
+    if status == "draft":
+        topics = topics.filter(proposer__email=MEMBER)
+    return {"pk": topics.order_by("pk").values_list("pk", flat=True).first()}
+
+
+RESEARCH_OFFICER = "research.officer@example.org"
+
 # url name → (who opens it, URL arguments from the demo objects, query string)
 PAGES = {
     "registry:home": (ANONYMOUS, None, ""),
@@ -298,6 +313,13 @@ PAGES = {
     "onestop:verify": (ANONYMOUS, lambda o: {"token": o.letter_token}, ""),
     "onestop:queue": (OFFICER, None, ""),
     "onestop:review": (OFFICER, lambda o: {"reference": o.submitted.reference}, ""),
+    "challenges:topics": (ANONYMOUS, None, ""),
+    "challenges:topic": (MEMBER, lambda o: topic_in("published"), ""),
+    "challenges:propose": (MEMBER, None, ""),
+    "challenges:edit": (MEMBER, lambda o: topic_in("draft"), ""),
+    "challenges:mine": (MEMBER, None, ""),
+    "challenges:queue": (RESEARCH_OFFICER, None, ""),
+    "challenges:screen": (RESEARCH_OFFICER, lambda o: topic_in("submitted"), ""),
     "passes:my_code": (MEMBER, None, ""),
     "passes:my_code_fragment": (MEMBER, None, ""),
     "passes:invite_visitor": (MEMBER, None, ""),

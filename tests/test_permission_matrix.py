@@ -232,6 +232,35 @@ def deletion_request(users) -> dict:
     return {"pk": request(actor=bystander("leaving"), reason="Matrix").pk}
 
 
+def topic(state: str = "published", *, supported: bool = False):
+    """A challenge topic by `owner` in `state` (through the services; the research officer decides)."""
+    def make(users) -> dict:
+        from hetao.challenges import services
+        from hetao.registry.models import KeyDirection
+
+        direction = KeyDirection.objects.get(code="quantum")
+        made = services.topic_propose(actor=users["owner"], title_en="Matrix topic", problem="p", importance="i",
+                                      outcome="o", key_direction=direction)
+        if state != "draft":
+            made = services.topic_submit(actor=users["owner"], topic=made)
+        if state in ("accepted", "published"):
+            made = services.topic_screen(actor=users["research_officer"], topic=made, action="accept")
+        if state == "published":
+            made = services.topic_publish(actor=users["research_officer"], topic=made)
+        if supported:
+            services.topic_support(actor=users["owner"], topic=made)
+        other = services.topic_submit(actor=users["owner"], topic=services.topic_propose(
+            actor=users["owner"], title_en="Matrix target", problem="p", importance="i", outcome="o",
+            key_direction=direction))
+        return {"pk": made.pk, "target": other.pk, "direction": direction.pk}
+    return make
+
+
+def topic_form(ctx) -> dict:
+    return {"title_en": "Matrix proposal", "problem": "p", "importance": "i", "outcome": "o",
+            "key_direction": ctx["direction"], "budget_amount": "100", "budget_currency": "CNY", "tags": ""}
+
+
 def service_file(ctx) -> dict:
     from hetao.onestop.management.commands.import_services import SEED_DIR
 
@@ -501,6 +530,61 @@ MATRIX: dict[str, Row] = {
     "sync a gate's revocation list (checkpoint API)": Row(
         "api-v1:get_revocations", "GET", "/api/v1/passes/revocations", writes=False,
         expected=cells(401, 401, gate=200)),
+
+    # ── Challenges: topic solicitation (officers of research management screen, edit and publish) ──
+    "propose a topic": Row(
+        "challenges:propose", "POST", "/en/topics/propose/", setup=topic("draft"), data=topic_form,
+        expected=cells(LOGIN, 302)),
+    "save my draft topic": Row(
+        "challenges:edit", "POST", lambda ctx: f"/en/topics/{ctx['pk']}/edit/", setup=topic("draft"),
+        data=lambda ctx: {**topic_form(ctx), "action": "save"}, expected=cells(LOGIN, 403, owner=302)),
+    "submit my draft topic": Row(
+        "challenges:edit", "POST", lambda ctx: f"/en/topics/{ctx['pk']}/edit/", setup=topic("draft"),
+        data=lambda ctx: {**topic_form(ctx), "action": "submit"}, expected=cells(LOGIN, 403, owner=302)),
+    "edit a submitted topic (officer)": Row(
+        "challenges:edit", "POST", lambda ctx: f"/en/topics/{ctx['pk']}/edit/", setup=topic("submitted"),
+        data=lambda ctx: {**topic_form(ctx), "action": "edit"},
+        expected=cells(LOGIN, 403, research_officer=302, superuser=302)),
+    "accept a topic": Row(
+        "challenges:screen", "POST", lambda ctx: f"/en/screening/topics/{ctx['pk']}/", setup=topic("submitted"),
+        data={"action": "accept"}, expected=cells(LOGIN, 403, research_officer=302, superuser=302)),
+    "decline a topic": Row(
+        "challenges:screen", "POST", lambda ctx: f"/en/screening/topics/{ctx['pk']}/", setup=topic("submitted"),
+        data={"action": "decline", "reason": "Out of scope."},
+        expected=cells(LOGIN, 403, research_officer=302, superuser=302)),
+    "merge a topic into another": Row(
+        "challenges:screen", "POST", lambda ctx: f"/en/screening/topics/{ctx['pk']}/", setup=topic("submitted"),
+        data=lambda ctx: {"action": "merge", "merged_into": ctx["target"]},
+        expected=cells(LOGIN, 403, research_officer=302, superuser=302)),
+    "publish a topic": Row(
+        "challenges:screen", "POST", lambda ctx: f"/en/screening/topics/{ctx['pk']}/", setup=topic("accepted"),
+        data={"action": "publish"}, expected=cells(LOGIN, 403, research_officer=302, superuser=302)),
+    "support a topic": Row(
+        "challenges:topic", "POST", lambda ctx: f"/en/topics/{ctx['pk']}/", setup=topic(),
+        data={"action": "support"}, expected=cells(LOGIN, 302)),
+    "withdraw my support of a topic": Row(
+        "challenges:topic", "POST", lambda ctx: f"/en/topics/{ctx['pk']}/", setup=topic(supported=True),
+        data={"action": "withdraw"}, expected=cells(LOGIN, 400, owner=302)),
+    "comment on a topic": Row(
+        "challenges:topic", "POST", lambda ctx: f"/en/topics/{ctx['pk']}/", setup=topic(),
+        data={"action": "comment", "body": "Matrix comment"}, expected=cells(LOGIN, 302)),
+    "propose a topic (API)": Row(
+        "api-v1:propose_topic", "POST", "/api/v1/topics", json=True,
+        data={"title_en": "Matrix proposal", "problem": "p", "importance": "i", "outcome": "o",
+              "key_direction": "quantum"}, expected=cells(401, 201)),
+    "submit my topic (API)": Row(
+        "api-v1:submit_topic", "POST", lambda ctx: f"/api/v1/topics/{ctx['pk']}/submit", json=True,
+        setup=topic("draft"), expected=cells(401, 404, owner=200)),
+    "support a topic (API)": Row(
+        "api-v1:support_topic", "POST", lambda ctx: f"/api/v1/topics/{ctx['pk']}/support", json=True,
+        setup=topic(), expected=cells(401, 200)),
+    "withdraw my support of a topic (API)": Row(
+        "api-v1:withdraw_support", "DELETE", lambda ctx: f"/api/v1/topics/{ctx['pk']}/support", json=True,
+        setup=topic(supported=True), expected=cells(401, 422, owner=200)),
+    "screen a topic (API)": Row(
+        "api-v1:screen_topic", "POST", lambda ctx: f"/api/v1/topics/{ctx['pk']}/screen", json=True,
+        setup=topic("submitted"), data={"action": "accept"},
+        expected=cells(401, 403, research_officer=200, superuser=200)),
 
     # ── Working days (back office: the data department) ──
     "add a working-day override (back office)": Row(
@@ -838,6 +922,7 @@ def read_objects(users: Actors) -> dict:
         "project": Project.objects.order_by("pk").values_list("code", flat=True).first(),
         "space": Unit.objects.order_by("pk").values_list("pk", flat=True).first(),
         "park": Park.objects.order_by("pk").values_list("code", flat=True).first(),
+        "topic": topic()(users)["pk"], "draft_topic": topic("draft")(users)["pk"],
     }
 
 
@@ -885,6 +970,11 @@ READS: dict[str, str | Callable[[dict], str]] = {
     "registry:person": lambda c: f"/en/people/{c['person']}/", "registry:projects": "/en/projects/",
     "registry:project": lambda c: f"/en/projects/{c['project']}/", "registry:spaces": "/en/spaces/",
     "registry:park": lambda c: f"/en/parks/{c['park']}/",
+    "challenges:topics": "/en/topics/?direction=quantum", "challenges:topic": lambda c: f"/en/topics/{c['topic']}/",
+    "challenges:propose": "/en/topics/propose/", "challenges:edit": lambda c: f"/en/topics/{c['draft_topic']}/edit/",
+    "challenges:mine": "/en/my-topics/", "challenges:queue": "/en/screening/topics/",
+    "challenges:screen": lambda c: f"/en/screening/topics/{c['topic']}/",
+    "api-v1:list_topics": "/api/v1/topics", "api-v1:get_topic": lambda c: f"/api/v1/topics/{c['topic']}",
 }
 
 

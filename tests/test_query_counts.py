@@ -261,6 +261,49 @@ def partner_systems(people, n):
         factories.oidc_client(people["data_head"], name=f"Partner {next(serial)}")
 
 
+def _topic(proposer, **extra):
+    from hetao.challenges import services
+    from hetao.registry.models import KeyDirection
+
+    fields = {"title_en": f"Topic {next(serial)}", "problem": "p", "importance": "i", "outcome": "o",
+              "key_direction": KeyDirection.objects.get(code="quantum"), **extra}
+    return services.topic_propose(actor=proposer, **fields)
+
+
+def published_topics(people, n):
+    """Published topics by new proposers (screened by the superuser), each supported, commented and with a topic
+    merged into it."""
+    from hetao.challenges import services
+
+    officer = people["superuser"]
+    for _ in range(n):
+        proposer = newcomer()
+        topic = services.topic_submit(actor=proposer, topic=_topic(proposer, organisation=None))
+        topic = services.topic_screen(actor=officer, topic=topic, action="accept")
+        topic = services.topic_publish(actor=officer, topic=topic)
+        services.topic_support(actor=people["owner"], topic=topic)
+        services.topic_comment(actor=people["owner"], topic=topic, body="Comment")
+        merged = services.topic_submit(actor=proposer, topic=_topic(proposer))
+        services.topic_screen(actor=officer, topic=merged, action="merge", merged_into=topic)
+
+
+def my_topics(people, n):
+    from hetao.challenges import services
+
+    for i in range(n):
+        topic = _topic(people["owner"])
+        if i % 2:
+            services.topic_submit(actor=people["owner"], topic=topic)
+
+
+def submitted_topics(people, n):
+    from hetao.challenges import services
+
+    for _ in range(n):
+        proposer = newcomer()
+        services.topic_submit(actor=proposer, topic=_topic(proposer))
+
+
 # ── The lists ──────────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -319,6 +362,14 @@ LISTS: dict[str, Case] = {
                                           actor="data_head"),
     "events": Case("community:events", "/en/events/", events, 1),
     "interest groups": Case("community:groups", "/en/groups/", groups, 11, actor="owner"),
+    # Challenges: topic solicitation.
+    "challenge topics": Case("challenges:topics", "/en/topics/", published_topics, 4),
+    "challenge topics, filtered": Case("challenges:topics", "/en/topics/?direction=quantum&status=published",
+                                       published_topics, 5),
+    "API challenge topics": Case("api-v1:list_topics", "/api/v1/topics", published_topics, 2),
+    "my topics": Case("challenges:mine", "/en/my-topics/", my_topics, 10, actor="owner"),
+    "topic screening queue": Case("challenges:queue", "/en/screening/topics/", submitted_topics, 10,
+                                  actor="superuser"),
     # Accounts.
     "organisation members": Case("accounts:members", f"/en/organisations/{ORG}/members/", members, 15,
                                  actor="org_admin"),

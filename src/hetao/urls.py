@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("hetao.community.urls")),
     path("", include("hetao.onestop.urls")),
     path("", include("hetao.passes.urls")),
+    path("", include("hetao.challenges.urls")),
     path("", include("hetao.registry.urls")),
 )
 

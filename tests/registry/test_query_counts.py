@@ -26,9 +26,9 @@ PINNED = {
     "/en/spaces/": 3,
     "/en/parks/shenzhen/": 5,
     "/en/search/?q=HKUST": 6,
-    "/api/v1/organisations": 3,
-    "/api/v1/organisations?q=hk": 3,
-    "/api/v1/people": 3,
+    "/api/v1/organisations": 2,  # the page carries its count (hetao.api.schemas.RowPage)
+    "/api/v1/organisations?q=hk": 2,
+    "/api/v1/people": 2,
     "/api/v1/projects": 2,
     "/api/v1/spaces": 2,
     "/api/v1/patents": 3,

@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.parser import Parser
 
+from hetao.challenges.api import router as challenges_router
 from hetao.onestop.api import router as onestop_router
 from hetao.passes.api import router as passes_router
 from hetao.registry.api import router as registry_router
@@ -157,6 +158,7 @@ def http_error(request, exc: HttpError):
 api.add_router("/", registry_router)
 api.add_router("/", onestop_router)
 api.add_router("/", passes_router)
+api.add_router("/", challenges_router)
 
 # Last: any other path under /api/v1/ (a mistyped URL, an id that is not a number) answers JSON like the rest.
 fallback = Router()

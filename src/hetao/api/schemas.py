@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db import models
+from django.db.models import Func, IntegerField, Subquery
 from django.urls import register_converter
 from ninja import Field, Path, Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import AfterValidator, create_model
+from ninja.schema import DjangoGetter
+from pydantic import AfterValidator, ValidationInfo, create_model, model_validator
 
 from hetao.core.params import MAX_ID
 
@@ -62,6 +64,63 @@ class Pagination(PageNumberPagination):
 
     def __init__(self, **kwargs):
         super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+# ── Rows of a list, built from the page's values ────────────────────────────────────────────────────
+
+
+class Row(dict):
+    """One item of a list answer with every field of its output schema already computed (from `.values()`
+    of the page, not from model instances): a `RowSchema` validates it as it is, without its resolvers."""
+
+
+class RowSchema(Schema):
+    """An output schema that takes a model instance (through its resolvers, as every ninja Schema) or a `Row`
+    whose values are the fields themselves. Either way pydantic validates every field against the schema."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: Any, info: ValidationInfo) -> Any:
+        if type(values) is Row:
+            return handler(values)
+        return handler(DjangoGetter(values, cls, info.context))  # ninja's own path (Schema._run_root_validator)
+
+
+class RowPage:
+    """What a list endpoint under `@paginate` returns to build its page from values: ninja's pagination slices
+    it (one query for the page's rows, then `rows(values)` for what they need besides: its own queries instead of
+    the queryset's prefetches) and counts it (the queryset's exact count).
+
+    `counted_with_page`: the page query also carries the exact count, `(SELECT COUNT(id) FROM … WHERE <the same
+    filter>)`, computed once by the database (an uncorrelated subquery): one round trip instead of two. Not for
+    a DISTINCT query (that subquery would count before DISTINCT), and a page past the end (no row to carry the
+    count) is counted by `count()`."""
+
+    COUNT = "row_count_of_the_list"
+
+    def __init__(self, queryset, columns: tuple[str, ...], rows, *, counted_with_page: bool = False):
+        self.queryset, self.columns, self.rows = queryset.prefetch_related(None), columns, rows
+        self.counted_with_page = counted_with_page and not queryset.query.distinct
+        self.counted: int | None = None
+
+    def all(self) -> "RowPage":
+        return self
+
+    def count(self) -> int:
+        if self.counted is None:
+            self.counted = self.queryset.count()
+        return self.counted
+
+    def __getitem__(self, page: slice) -> list[Row]:
+        if self.counted_with_page:
+            count = self.queryset.order_by().annotate(**{self.COUNT: Func("pk", function="COUNT",
+                                                                          output_field=IntegerField())})
+            values = list(self.queryset.values(*self.columns, **{self.COUNT: Subquery(count.values(self.COUNT))})[page])
+            if values:
+                self.counted = values[0][self.COUNT]
+        else:
+            values = list(self.queryset.values(*self.columns)[page])
+        return self.rows(values) if values else []
 
 
 # ── Error bodies ─────────────────────────────────────────────────────────────────────────────────────

@@ -5,6 +5,7 @@ from django.core.management.base import OutputWrapper
 from django.db import transaction
 
 from hetao.accounts.demo import clear_demo_accounts, load_demo_accounts
+from hetao.challenges.demo import clear_demo_challenges, load_demo_challenges
 from hetao.onestop.demo import clear_demo_applications, load_demo_applications
 from hetao.passes.demo import clear_demo_passes, load_demo_passes
 from hetao.registry import demo as registry_demo
@@ -21,11 +22,13 @@ def load_whole_demo_park(*, scale: int = 1, stdout: OutputWrapper | None = None)
     call_command("import_services", stdout=stdout)
     load_demo_applications()
     load_demo_passes()
+    load_demo_challenges()
 
 
 @transaction.atomic
 def clear_whole_demo_park() -> None:
     """For `load_demo_park --reset`: highest first, since the lower records are protected by the higher ones."""
+    clear_demo_challenges()
     clear_demo_passes()
     clear_demo_applications()
     clear_demo_accounts()

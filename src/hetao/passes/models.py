@@ -48,7 +48,7 @@ class AccessPoint(NamedModel):
     unit = models.ForeignKey("registry.Unit", on_delete=models.SET_NULL, null=True, blank=True)
     event = models.ForeignKey("community.Event", on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="entrances")
-    token_hash = models.CharField(max_length=64, editable=False, blank=True)
+    token_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)  # the gate's bearer token
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

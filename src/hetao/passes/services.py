@@ -139,12 +139,22 @@ def ticket_for(registration: "Registration") -> str | None:
 
 class LiveRevocations:
     """The revocation list as the checkpoint needs it: one lookup for the code's own subject, not the
-    whole list on every scan (the verifier only calls .get(subject, default))."""
+    whole list on every scan (the verifier only calls .get(subject, default)). The holder it reads, with their
+    account, is the one the access rules are then checked for (`holder`): one read for both, in the scan's
+    transaction."""
+
+    def __init__(self) -> None:
+        self.holders: dict[str, PassHolder | None] = {}
+
+    def holder(self, subject: str) -> PassHolder | None:
+        if subject not in self.holders:
+            self.holders[subject] = PassHolder.objects.select_related("user").filter(pseudonym=subject).first()
+        return self.holders[subject]
 
     def get(self, subject: str, default: int = 0) -> int:
-        epoch = PassHolder.objects.filter(pseudonym=subject).values_list("epoch", flat=True).first()
-        if epoch is not None:
-            return epoch if epoch > 1 else default
+        holder = self.holder(subject)
+        if holder is not None:
+            return holder.epoch if holder.epoch > 1 else default
         if VisitorPass.objects.filter(pseudonym=subject, cancelled=True).exists():
             return 1 << 30
         return default
@@ -191,8 +201,10 @@ def _rule_matches(rule: AccessRule, user: User, now: datetime.datetime) -> bool:
     return rule.grants(user)
 
 
-def _allowed_here(result: Result, access_point: AccessPoint, now: datetime.datetime) -> str:
-    """'' when the holder may pass here now, else the reason (not_allowed_here / outside_hours / used)."""
+def _allowed_here(result: Result, access_point: AccessPoint, now: datetime.datetime,
+                  revocations: LiveRevocations | None = None) -> str:
+    """'' when the holder may pass here now, else the reason (not_allowed_here / outside_hours / used).
+    `revocations`: the scan's, whose holder (read for the revocation check) is the one checked here."""
     if result.kind == "t":
         from hetao.community.models import Registration
 
@@ -209,7 +221,7 @@ def _allowed_here(result: Result, access_point: AccessPoint, now: datetime.datet
         visit.used_at = now
         visit.save(update_fields=["used_at"])
         return ""
-    holder = PassHolder.objects.select_related("user").filter(pseudonym=result.subject).first()
+    holder = (revocations or LiveRevocations()).holder(result.subject)
     if holder is None or not holder.user.is_active:
         return "revoked"
     rules = list(access_point.rules.all())
@@ -228,15 +240,17 @@ def scan(*, access_point: AccessPoint, text: str, now: int | None = None) -> Res
     """Decide at a checkpoint: the offline verifier's checks with the live revocation list, then the access
     rules. Every decision is logged. The access point's row lock serialises scans at one gate, and the log
     remembers the nonces it let through, so a replayed code is refused even across server processes."""
-    AccessPoint.objects.select_for_update().filter(pk=access_point.pk).first()
+    AccessPoint.objects.select_for_update().filter(pk=access_point.pk).values_list("pk", flat=True).first()
     now = int(now or time.time())
+    revocations = LiveRevocations()
     verifier = Verifier(zone=settings.HETAO_ZONE, trust_list=trust_list(now), access_point=access_point.code,
-                        revocations=LiveRevocations(), clock=lambda: now)
+                        revocations=revocations, clock=lambda: now)
     result = verifier.verify(text)
     if result.ok and AccessLog.objects.filter(access_point=access_point, nonce=result.nonce, allowed=True).exists():
         result = _denied(result, "replayed")
     if result.ok:
-        reason = _allowed_here(result, access_point, datetime.datetime.fromtimestamp(now, tz=datetime.UTC))
+        reason = _allowed_here(result, access_point, datetime.datetime.fromtimestamp(now, tz=datetime.UTC),
+                               revocations)
         if reason:
             result = _denied(result, reason)
     AccessLog.objects.create(access_point=access_point, subject=result.subject[:24], kind=result.kind[:1],

@@ -5,6 +5,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from hetao.core.templatetags.reverse_cache import row_url, url_env
@@ -130,15 +132,36 @@ def _directory(request, *, form_class, select, template: str, rows=None):
     return render(request, template, {"form": form, "page": page, "query": _query_without_page(request)})
 
 
+# The home page's figures sections, rendered, by (snapshot version, language): kept in this process (a dictionary
+# read instead of a cache round trip); a new snapshot has a new version, so an entry never goes stale, and the
+# oldest entries are dropped past FIGURES_KEPT.
+_FIGURES_HTML: dict[tuple[str, str], str] = {}
+FIGURES_KEPT = 12
+
+
+def _figures_html(request, kpis: list, charts: dict, version: str | None) -> str:
+    key = (version, get_language()) if version else None
+    html = _FIGURES_HTML.get(key) if key else None
+    if html is None:
+        html = render_to_string("registry/home_figures.html", {"kpis": kpis, "charts": charts}, request)
+        if key:
+            while len(_FIGURES_HTML) >= FIGURES_KEPT:
+                _FIGURES_HTML.pop(next(iter(_FIGURES_HTML)))
+            _FIGURES_HTML[key] = html
+    return html  # render_to_string's SafeString: the template escaped it when it was rendered
+
+
 @require_GET
 def home(request):
     figures, version = snapshots.dashboard_snapshot()  # from the snapshot: no aggregate queries per request
+    kpis, charts = selectors.dashboard_kpis(figures), selectors.dashboard_charts(figures)
     return render(request, "registry/home.html", {
-        "kpis": selectors.dashboard_kpis(figures),
-        "charts": selectors.dashboard_charts(figures),
-        "parks": selectors.parks(),
-        # The page's figures sections are cached under the snapshot's version and the language ({% cache %}); not
-        # when the figures were computed without a snapshot (timeout 0: not kept).
+        "kpis": kpis,
+        "charts": charts,
+        "parks": selectors.parks().select_related(None),  # names, areas and links: nothing of the zone
+        # The page's figures sections are rendered once for each snapshot (`figures_version`) and language; not
+        # kept when the figures were computed without a snapshot (then `figures_timeout` is 0).
+        "figures_html": _figures_html(request, kpis, charts, version),
         "figures_version": version,
         "figures_timeout": settings.HETAO_DASHBOARD_MAX_AGE if version else 0,
     })

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "hetao.community",
     "hetao.onestop",
     "hetao.passes",
+    "hetao.challenges",
     "hetao.ops",
     "hetao.workdays",
     "hetao.demo",  # last: it loads every app's demo records (manage.py load_demo_park)
