@@ -139,16 +139,22 @@ def topic_save(*, actor: User, topic: Topic, **fields: Any) -> Topic:
     return topic
 
 
+def _advance(actor: User, topic: Topic, action: str, status: str, stamp: str) -> Topic:
+    """A transition that only moves the state and records when (`stamp`): submit, publish."""
+    topic = _lock(topic)
+    TOPIC.begin(actor, topic, action)
+    topic.status = status
+    setattr(topic, stamp, timezone.now())
+    _validate(topic)
+    topic.save(update_fields=["status", stamp, "updated_at"])
+    audit_record(actor=actor, action=f"challenges.topic.{action}", target=topic, changes={"status": status})
+    _notify_proposer(topic, str(status))
+    return topic
+
+
 @transaction.atomic
 def topic_submit(*, actor: User, topic: Topic) -> Topic:
-    topic = _lock(topic)
-    TOPIC.begin(actor, topic, "submit")
-    topic.status, topic.submitted_at = Status.SUBMITTED, timezone.now()
-    _validate(topic)
-    topic.save(update_fields=["status", "submitted_at", "updated_at"])
-    audit_record(actor=actor, action="challenges.topic.submit", target=topic, changes={"status": Status.SUBMITTED})
-    _notify_proposer(topic, "submitted")
-    return topic
+    return _advance(actor, topic, "submit", Status.SUBMITTED, "submitted_at")
 
 
 @transaction.atomic
@@ -186,14 +192,7 @@ def topic_screen(*, actor: User, topic: Topic, action: str, reason: str = "",
 
 @transaction.atomic
 def topic_publish(*, actor: User, topic: Topic) -> Topic:
-    topic = _lock(topic)
-    TOPIC.begin(actor, topic, "publish")
-    topic.status, topic.published_at = Status.PUBLISHED, timezone.now()
-    _validate(topic)
-    topic.save(update_fields=["status", "published_at", "updated_at"])
-    audit_record(actor=actor, action="challenges.topic.publish", target=topic, changes={"status": Status.PUBLISHED})
-    _notify_proposer(topic, "published")
-    return topic
+    return _advance(actor, topic, "publish", Status.PUBLISHED, "published_at")
 
 
 @transaction.atomic
