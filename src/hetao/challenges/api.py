@@ -182,3 +182,14 @@ def screen_topic(request, pk: PathId, payload: ScreenIn):
     return services.topic_screen(actor=request.user, topic=topic, action=payload.action, reason=payload.reason,
                                  merged_into=target)
 
+
+
+# The other parts of the app answer under the same prefix (/api/v1/…), each from its own module.
+def _mount_parts() -> None:
+    from . import api_bids, api_calls, api_panel, api_reviews
+
+    for part in (api_calls, api_bids, api_panel, api_reviews):
+        router.add_router("", part.router)
+
+
+_mount_parts()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_bids, views_calls, views_panel, views_reviews
 
 app_name = "challenges"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("my-topics/", views.mine, name="mine"),
     path("screening/topics/", views.queue, name="queue"),
     path("screening/topics/<int:pk>/", views.screen, name="screen"),
+    *views_calls.urlpatterns,
+    *views_bids.urlpatterns,
+    *views_panel.urlpatterns,
+    *views_reviews.urlpatterns,
 ]

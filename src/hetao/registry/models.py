@@ -458,6 +458,26 @@ class Project(TitledModel, DescribedModel, SearchableModel):
         self.refresh_search_text()
 
 
+class ProjectMember(models.Model):
+    """A person's part in a research project (principal investigator, co-investigator, member), for a time.
+    Conflicts of interest between experts and teams are computed from these (shared projects within 5 years)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members",
+                                verbose_name=_("project"))
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="project_memberships",
+                               verbose_name=_("person"))
+    role = models.CharField(_("role"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("project member")
+        verbose_name_plural = _("project members")
+        ordering = ["project", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "person"], name="project_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.project}"
+
+
 class Patent(TitledModel):
     pct_number = models.CharField(_("PCT application number"), max_length=20, unique=True,
                                   validators=[validate_pct])

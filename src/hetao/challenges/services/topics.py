@@ -18,8 +18,8 @@ from hetao.core.permissions import require
 from hetao.core.roles import is_org_member
 from hetao.registry.models import KeyDirection, Organisation
 
-from .models import Status, Topic, TopicComment, TopicSupport
-from .workflow import SCREENING, TOPIC
+from ..models import Status, Topic, TopicComment, TopicSupport
+from ..workflow import SCREENING, TOPIC
 
 __all__ = ["EDITABLE_FIELDS", "topic_comment", "topic_publish", "topic_propose", "topic_save", "topic_screen",
            "topic_submit", "topic_support", "topic_support_withdraw"]

@@ -1,0 +1,5 @@
+"""The challenges API: bids."""
+
+from ninja import Router
+
+router = Router(tags=["challenges"])

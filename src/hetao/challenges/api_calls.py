@@ -1,0 +1,5 @@
+"""The challenges API: calls."""
+
+from ninja import Router
+
+router = Router(tags=["challenges"])

@@ -1,0 +1,5 @@
+"""The challenges API: panel."""
+
+from ninja import Router
+
+router = Router(tags=["challenges"])

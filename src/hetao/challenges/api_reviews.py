@@ -1,0 +1,5 @@
+"""The challenges API: reviews."""
+
+from ninja import Router
+
+router = Router(tags=["challenges"])

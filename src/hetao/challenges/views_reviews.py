@@ -1,0 +1,5 @@
+"""Pages of the challenges app: reviews."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
