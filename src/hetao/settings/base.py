@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "hetao.community",
     "hetao.onestop",
     "hetao.passes",
+    "hetao.funds",
     "hetao.challenges",
     "hetao.ops",
     "hetao.workdays",
