@@ -13,9 +13,24 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from hetao.challenges.models import (Assignment, AssignmentRun, Bid, BidMember, BidStatus, BudgetLine, Challenge,
-                                     ChallengeStatus, Criterion, Declaration, EligibilityKind, EligibilityRule,
-                                     Expert, ExpertStatus, MemberStatus, RunStatus)
+from hetao.challenges.models import (
+    Assignment,
+    AssignmentRun,
+    Bid,
+    BidMember,
+    BidStatus,
+    BudgetLine,
+    Challenge,
+    ChallengeStatus,
+    Criterion,
+    Declaration,
+    EligibilityKind,
+    EligibilityRule,
+    Expert,
+    ExpertStatus,
+    MemberStatus,
+    RunStatus,
+)
 from hetao.registry.models import KeyDirection
 from tests import factories
 

@@ -12,6 +12,7 @@ from hetao.accounts.models import User
 from hetao.registry.models import KeyDirection, Organisation
 
 from . import services
+from .demo_challenges import clear_demo_challenge_calls, load_demo_challenge_calls
 from .models import Topic
 
 APPLICANT, ORG_ADMIN, REVIEWER = "applicant@example.org", "orgadmin@example.org", "reviewer@example.org"
@@ -97,10 +98,13 @@ def load_demo_challenges() -> None:
         services.topic_comment(actor=User.objects.get(email=email), topic=made[index], body=body)
     for email, index in SUPPORTS:
         services.topic_support(actor=User.objects.get(email=email), topic=made[index])
+    load_demo_challenge_calls()  # the six challenges of 2024, four of them from these topics
 
 
 def clear_demo_challenges() -> None:
-    """For `load_demo_park --reset`: the demo accounts' topics (merged ones first: they point at others)."""
+    """For `load_demo_park --reset`: the six challenges first, then the demo accounts' topics (merged ones first:
+    they point at others)."""
+    clear_demo_challenge_calls()
     demo = Topic.objects.filter(proposer__email__in=[APPLICANT, ORG_ADMIN, REVIEWER])
     demo.filter(merged_into__isnull=False).delete()
     demo.delete()

@@ -212,3 +212,22 @@ def _decide(actor: Any, challenge: Any) -> bool:
 def _panel_view(actor: Any, challenge: Any) -> bool:
     """The officers' view of a challenge's bids, scores and exports (counts only while sealed)."""
     return is_officer(actor)
+
+
+@rule("challenges.reviewer")
+def _reviewer(actor: Any, obj: Any) -> bool:
+    """Open the review pages and endpoints at all: an expert of the pool, or an officer (a rapporteur may be
+    either). Each review is then checked by challenges.review, each consensus by challenges.consensus."""
+    return is_officer(actor) or hasattr(actor, "expert")
+
+
+@rule("challenges.result")
+def _result(actor: Any, bid: Any) -> bool:
+    """A bid's result (outcome, consensus scores and report, comments to the team without reviewers' names):
+    its team once the challenge is awarded; officers once the deadline has passed. Any signed-in caller may ask
+    (bid None); each bid is then checked."""
+    if bid is None:
+        return True
+    if is_officer(actor):
+        return not bid.challenge.is_sealed
+    return bid.challenge.status == "awarded" and is_team_member(actor, bid)

@@ -6,7 +6,6 @@ layers (the registry) can use them without importing accounts, which owns the ro
 
 from typing import Any
 
-
 ROLES_CACHE = "_hetao_staff_roles"
 
 

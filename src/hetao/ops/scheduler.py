@@ -44,6 +44,8 @@ JOBS = (
     Job("clear_sessions", "hetao.ops.tasks.clear_expired_sessions", timedelta(days=1)),
     # A backup of the database, private files and keys (when HETAO_BACKUP_DIR is set).
     Job("backup", "hetao.ops.tasks.backup_if_configured", timedelta(days=1), lease=timedelta(hours=3)),
+    # Challenges closing within 48 hours: leads of draft bids and unanswered invitees are reminded (once).
+    Job("remind_bid_deadlines", "hetao.challenges.tasks.remind_bid_deadlines", timedelta(hours=1)),
 )
 
 # A job whose last run started less than this share of its period ago is not due (another scheduler ran it).
