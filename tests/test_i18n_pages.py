@@ -283,6 +283,50 @@ def topic_in(status: str) -> dict:
 
 
 RESEARCH_OFFICER = "research.officer@example.org"
+REVIEWER = "reviewer@example.org"  # an expert of the demo pool
+
+
+def demo_challenge(*statuses: str) -> dict:
+    """A demo challenge in one of `statuses` (open ones accept bids; closed ones have bids to open)."""
+    from hetao.challenges.models import Challenge
+
+    return {"code": Challenge.objects.filter(status__in=statuses).order_by("code").values_list(
+        "code", flat=True).first()}
+
+
+def demo_bid(*statuses: str) -> dict:
+    """The applicant's bid (as lead or member) in a challenge in one of `statuses`."""
+    from django.db.models import Q
+
+    from hetao.challenges.models import Bid
+
+    mine = Q(lead__email=MEMBER) | Q(members__user__email=MEMBER, members__status="confirmed")
+    return {"pk": Bid.objects.filter(mine, challenge__status__in=statuses).exclude(status="draft")
+            .order_by("pk").values_list("pk", flat=True).first()}
+
+
+def demo_assignment(declaration: str) -> dict:
+    """The demo reviewer's deployed assignment with `declaration` (reviewable: in review or defence)."""
+    from hetao.challenges.models import Assignment
+
+    found = Assignment.objects.filter(expert__user__email=REVIEWER, run__status="deployed", declaration=declaration)
+    if declaration == "no_conflict":
+        found = found.filter(bid__challenge__status__in=("review", "defence"))
+    return {"pk": found.order_by("pk").values_list("pk", flat=True).first()}
+
+
+def demo_consensus() -> dict:
+    from hetao.challenges.models import Consensus
+
+    return {"pk": Consensus.objects.filter(bid__challenge__status__in=("review", "defence", "awarded"))
+            .order_by("bid_id").values_list("bid_id", flat=True).first()}
+
+
+def demo_invitation() -> dict:
+    from hetao.challenges.models import BidMember
+
+    return {"token": BidMember.objects.filter(status="invited").order_by("pk").values_list("token", flat=True).first()}
+
 
 # url name → (who opens it, URL arguments from the demo objects, query string)
 PAGES = {
@@ -320,6 +364,27 @@ PAGES = {
     "challenges:mine": (MEMBER, None, ""),
     "challenges:queue": (RESEARCH_OFFICER, None, ""),
     "challenges:screen": (RESEARCH_OFFICER, lambda o: topic_in("submitted"), ""),
+    "challenges:challenges": (ANONYMOUS, None, ""),
+    "challenges:challenge": (ANONYMOUS, lambda o: demo_challenge("open"), ""),
+    "challenges:results": (ANONYMOUS, lambda o: demo_challenge("awarded"), ""),
+    "challenges:officer_challenges": (RESEARCH_OFFICER, None, ""),
+    "challenges:challenge_new": (RESEARCH_OFFICER, None, ""),
+    "challenges:challenge_edit": (RESEARCH_OFFICER, lambda o: demo_challenge("open"), ""),
+    "challenges:bid_start": (MEMBER, lambda o: demo_challenge("open"), ""),
+    "challenges:bid": (MEMBER, lambda o: demo_bid("open", "review", "defence", "awarded"), ""),
+    "challenges:my_bids": (MEMBER, None, ""),
+    "challenges:invitation": (MEMBER, lambda o: demo_invitation(), ""),  # not the invited address: 403
+    "challenges:challenge_bids": (RESEARCH_OFFICER, lambda o: demo_challenge("review", "defence"), ""),
+    "challenges:bid_result": (MEMBER, lambda o: demo_bid("awarded"), ""),
+    "challenges:experts": (RESEARCH_OFFICER, None, ""),
+    "challenges:conflicts": (RESEARCH_OFFICER, lambda o: demo_challenge("review", "defence"), ""),
+    "challenges:assignment": (RESEARCH_OFFICER, lambda o: demo_challenge("review", "defence"), ""),
+    "challenges:expert_home": (REVIEWER, None, ""),
+    "challenges:declare": (REVIEWER, lambda o: demo_assignment("no_conflict"), ""),
+    "challenges:my_reviews": (REVIEWER, None, ""),
+    "challenges:review": (REVIEWER, lambda o: demo_assignment("no_conflict"), ""),
+    "challenges:panel": (RESEARCH_OFFICER, lambda o: demo_challenge("review", "defence"), ""),
+    "challenges:consensus": (RESEARCH_OFFICER, lambda o: demo_consensus(), ""),
     "passes:my_code": (MEMBER, None, ""),
     "passes:my_code_fragment": (MEMBER, None, ""),
     "passes:invite_visitor": (MEMBER, None, ""),
@@ -368,7 +433,7 @@ PAGES = {
 }
 
 # Pages that answer with another status than 200 by design.
-STATUS = {"socialaccount_login_error": 401}
+STATUS = {"socialaccount_login_error": 401, "challenges:invitation": 403}
 
 # url names that are not pages to read in a language, and why.
 NOT_PAGES = {
@@ -396,6 +461,13 @@ NOT_PAGES = {
     "openid_connect_login": "redirects to the upstream identity provider",
     "openid_connect_callback": "the upstream identity provider's redirect back",
     "set_language": "POST only: switches the language",
+    "challenges:challenge_action": "POST only (the buttons are on challenges:challenge)",
+    "challenges:attachment": "a stored file, not a page",
+    "challenges:bid_document": "a stored file, not a page",
+    "challenges:review_document": "a PDF without its metadata (checked by tests/challenges/test_blind_leak.py)",
+    "challenges:bid_pdf": "a PDF (its languages and fonts are checked by tests/challenges/test_bids_pages.py)",
+    "challenges:consensus_pdf": "a PDF (checked by the reviews' tests)",
+    "challenges:export": "an XLSX workbook for the panel",
 }
 
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from hetao.registry.models import Organisation, Person
 from tests import factories
+from tests.challenges import nets_fixtures as nf
 from tests.conftest import staff_in, with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -273,6 +274,32 @@ def grant_letter(ctx) -> dict:
     return {"project": "Quantum sensing", "amount__amount": "250000.00", "amount__currency": "HKD", "payer": "HKU",
             "expected": factories.in_days(30),
             "grant_letter__upload": SimpleUploadedFile("grant.pdf", factories.PDF, content_type="application/pdf")}
+
+
+# ── Challenges, bids, the panel and reviews (setups in tests/challenges/nets_fixtures.py) ──────────────────
+
+
+def officers_only(refused_anonymous: int, allowed: int, refused: int = 403, **more: int) -> dict[str, int]:
+    """The officers of research management (and the superuser) are `allowed`; everyone else is `refused`."""
+    return cells(refused_anonymous, refused, research_officer=allowed, superuser=allowed, **more)
+
+
+def challenge_form(ctx) -> dict:
+    closes = (timezone.localtime() + datetime.timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")
+    return {"title_en": "Matrix challenge", "problem": "p", "deliverables": "d", "indicators": "i",
+            "budget_ceiling": "1000000", "currency": "CNY", "duration_months": "12", "key_direction": ctx["direction"],
+            "closes_at": closes, "experts_per_bid": "3", "max_load": "4", "min_load": "0", "spread_threshold": "2",
+            "min_hk_macao_experts": "1", "min_mainland_experts": "1", "min_industry_experts": "0",
+            "quotas_hard": "on", "topics": str(ctx["topic"]),
+            "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "0", "criteria-0-name_en": "Merit",
+            "criteria-0-description": "How good the plan is.", "criteria-0-weight": "100",
+            "criteria-0-max_score": "10", "criteria-0-threshold": "5",
+            "rules-TOTAL_FORMS": "1", "rules-INITIAL_FORMS": "0", "rules-0-kind": "conflicts_declared",
+            "rules-0-text": ""}
+
+
+BID_FORM = {"team_name": "Matrix team", "summary": "A surface code.", "approach": "Decoding.", "work_plan": "Plan.",
+            "entity_to_register": "Matrix Quantum Ltd", "declares_no_other_conflicts": "on", "declares_truthful": "on"}
 
 
 # ── The matrix ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -585,6 +612,307 @@ MATRIX: dict[str, Row] = {
         "api-v1:screen_topic", "POST", lambda ctx: f"/api/v1/topics/{ctx['pk']}/screen", json=True,
         setup=topic("submitted"), data={"action": "accept"},
         expected=cells(401, 403, research_officer=200, superuser=200)),
+
+    # ── Challenges: calls (officers of research management write, publish, move and answer; anyone signed in asks) ──
+    "ask a question on a challenge": Row(
+        "challenges:challenge", "POST", lambda ctx: f"/en/challenges/{ctx['code']}/", setup=nf.calls,
+        data={"action": "ask", "question": "Is a Hong Kong budget in HKD accepted?"}, expected=cells(LOGIN, 302)),
+    "answer a challenge's question": Row(
+        "challenges:challenge", "POST", lambda ctx: f"/en/challenges/{ctx['code']}/", setup=nf.calls,
+        data=lambda ctx: {"action": "answer", "question_id": ctx["question"], "answer": "Yes."},
+        expected=officers_only(LOGIN, 302)),
+    "create a challenge": Row(
+        "challenges:challenge_new", "POST", "/en/research/challenges/new/", setup=nf.calls, data=challenge_form,
+        expected=officers_only(LOGIN, 302)),
+    "edit a draft challenge": Row(
+        "challenges:challenge_edit", "POST", lambda ctx: f"/en/research/challenges/{ctx['draft']}/edit/",
+        setup=nf.calls, data=lambda ctx: {**challenge_form(ctx), "action": "save"},
+        expected=officers_only(LOGIN, 302)),
+    "attach a file to a challenge": Row(
+        "challenges:challenge_edit", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/edit/",
+        setup=nf.calls, expected=officers_only(LOGIN, 302),
+        data=lambda ctx: {"action": "attachment", "title": "Specification",
+                          "upload": SimpleUploadedFile("spec.pdf", factories.PDF, content_type="application/pdf")}),
+    "publish a challenge": Row(  # a draft is not shown to anyone but officers: 404
+        "challenges:challenge_action", "POST", lambda ctx: f"/en/research/challenges/{ctx['draft']}/action/",
+        setup=nf.calls, data={"action": "publish"}, expected=officers_only(LOGIN, 302, refused=404)),
+    "start a challenge's blind review": Row(
+        "challenges:challenge_action", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/action/",
+        setup=nf.calls_in_review, data={"action": "start_review"}, expected=officers_only(LOGIN, 302)),
+    "cancel a challenge": Row(
+        "challenges:challenge_action", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/action/",
+        setup=nf.calls, data={"action": "cancel", "reason": "The need has gone."}, expected=officers_only(LOGIN, 302)),
+    "ask a question on a challenge (API)": Row(
+        "api-v1:ask_question", "POST", lambda ctx: f"/api/v1/challenges/{ctx['code']}/questions", json=True,
+        setup=nf.calls, data={"question": "Is HKD accepted?"}, expected=cells(401, 201)),
+    "answer a challenge's question (API)": Row(
+        "api-v1:answer_question", "POST", lambda ctx: f"/api/v1/challenges/questions/{ctx['question']}/answer",
+        json=True, setup=nf.calls, data={"answer": "Yes."}, expected=officers_only(401, 200)),
+    "create a challenge (API)": Row(
+        "api-v1:create_challenge", "POST", "/api/v1/challenges", json=True, setup=nf.calls,
+        data=lambda ctx: {"title_en": "Matrix challenge", "key_direction": "quantum", "budget_ceiling": "1000000",
+                          "currency": "CNY", "topics": [ctx["topic"]]}, expected=officers_only(401, 201)),
+    "edit a challenge (API)": Row(
+        "api-v1:update_challenge", "PATCH", lambda ctx: f"/api/v1/challenges/{ctx['draft']}", json=True,
+        setup=nf.calls, data={"title_en": "Renamed"}, expected=officers_only(401, 200)),
+    "set a challenge's rubric (API)": Row(
+        "api-v1:set_criteria", "PUT", lambda ctx: f"/api/v1/challenges/{ctx['draft']}/criteria", json=True,
+        setup=nf.calls, data=[{"name_en": "Merit", "description": "How good.", "weight": 100, "threshold": "5"}],
+        expected=officers_only(401, 200)),
+    "set a challenge's eligibility (API)": Row(
+        "api-v1:set_eligibility", "PUT", lambda ctx: f"/api/v1/challenges/{ctx['draft']}/eligibility", json=True,
+        setup=nf.calls, data=[{"kind": "conflicts_declared", "text": ""}],
+        expected=officers_only(401, 200)),
+    "publish a challenge (API)": Row(
+        "api-v1:challenge_action", "POST", lambda ctx: f"/api/v1/challenges/{ctx['draft']}/actions/publish",
+        json=True, setup=nf.calls, expected=officers_only(401, 200)),
+
+    # ── Challenges: bids (anyone signed in bids; the lead edits; sealed from officers until the deadline) ──
+    "start a bid": Row(
+        "challenges:bid_start", "POST", lambda ctx: f"/en/challenges/{ctx['code']}/bid/", setup=nf.calls,
+        data={"team_name": "Matrix team"}, expected=cells(LOGIN, 302)),
+    "save my draft bid": Row(
+        "challenges:bid", "POST", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.draft_bid,
+        data={**BID_FORM, "action": "save"}, expected=cells(LOGIN, 404, owner=302)),
+    "submit my draft bid": Row(
+        "challenges:bid", "POST", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.ready_bid,
+        data={**BID_FORM, "action": "submit"}, expected=cells(LOGIN, 404, owner=302)),
+    "withdraw my sealed bid": Row(
+        "challenges:bid", "POST", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.sealed_bid,
+        data={"action": "withdraw"}, expected=cells(LOGIN, 404, owner=302)),
+    "invite a member to my team": Row(
+        "challenges:bid", "POST", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.draft_bid,
+        data={"action": "invite", "invite-email": "new@example.org", "invite-name": "New Member"},
+        expected=cells(LOGIN, 404, owner=302)),
+    "remove a member from my team": Row(
+        "challenges:bid", "POST", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.draft_bid,
+        data=lambda ctx: {"action": "remove", "member": ctx["member"]}, expected=cells(LOGIN, 404, owner=302)),
+    "set my bid's budget": Row(
+        "challenges:bid", "POST", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.draft_bid,
+        data={"action": "budget", "budget-TOTAL_FORMS": "1", "budget-INITIAL_FORMS": "0",
+              "budget-0-category": "personnel", "budget-0-description": "Two engineers", "budget-0-amount": "900000"},
+        expected=cells(LOGIN, 404, owner=302)),
+    "set my bid's milestones": Row(
+        "challenges:bid", "POST", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.draft_bid,
+        data={"action": "milestones", "milestones-TOTAL_FORMS": "1", "milestones-INITIAL_FORMS": "0",
+              "milestones-0-title": "Chip", "milestones-0-month": "6", "milestones-0-deliverable": "A chip"},
+        expected=cells(LOGIN, 404, owner=302)),
+    "attach a document to my bid": Row(
+        "challenges:bid", "POST", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.draft_bid,
+        data=lambda ctx: {"action": "document", "document-title": "Plan",
+                          "document-upload": SimpleUploadedFile("plan.pdf", nf.pdf(),
+                                                                content_type="application/pdf")},
+        expected=cells(LOGIN, 404, owner=302)),
+    "ask a team a clarification question": Row(
+        "challenges:bid", "POST", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.closed_bid,
+        data={"action": "clarify", "clarify-question": "Which foundry?"},
+        expected=cells(LOGIN, 404, owner=403, research_officer=302, superuser=302)),
+    "answer a clarification question": Row(
+        "challenges:bid", "POST", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.closed_bid,
+        data=lambda ctx: {"action": "answer", "clarification": ctx["clarification"],
+                          f"answer-{ctx['clarification']}-answer": "Our own."},
+        expected=cells(LOGIN, 404, owner=302, research_officer=403, superuser=403)),
+    "accept an invitation to a team": Row(
+        "challenges:invitation", "POST", lambda ctx: f"/en/bids/invitations/{ctx['token']}/",
+        setup=nf.invited_to_team, data={"action": "accept"}, expected=cells(LOGIN, 403, owner=302)),
+    "open a sealed bid in an emergency": Row(
+        "challenges:challenge_bids", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/bids/",
+        setup=nf.sealed_bid, data=lambda ctx: {"bid": ctx["pk"], "reason": "A court order."},
+        expected=officers_only(LOGIN, 302)),
+    "start a bid (API)": Row(
+        "api-v1:start_bid", "POST", lambda ctx: f"/api/v1/challenges/{ctx['code']}/bids", json=True,
+        setup=nf.calls, data={"team_name": "Matrix team"}, expected=cells(401, 201)),
+    "change my draft bid (API)": Row(
+        "api-v1:patch_bid", "PATCH", lambda ctx: f"/api/v1/bids/{ctx['pk']}", json=True, setup=nf.draft_bid,
+        data={"summary": "A new summary."}, expected=cells(401, 404, owner=200)),
+    "invite a member to my team (API)": Row(
+        "api-v1:invite_member", "POST", lambda ctx: f"/api/v1/bids/{ctx['pk']}/members", json=True,
+        setup=nf.draft_bid, data={"email": "new@example.org", "name": "New Member"},
+        expected=cells(401, 404, owner=201)),
+    "remove a member from my team (API)": Row(
+        "api-v1:remove_member", "DELETE", lambda ctx: f"/api/v1/bids/{ctx['pk']}/members/{ctx['member']}",
+        json=True, setup=nf.draft_bid, expected=cells(401, 404, owner=204)),
+    "set my bid's budget (API)": Row(
+        "api-v1:put_budget", "PUT", lambda ctx: f"/api/v1/bids/{ctx['pk']}/budget", json=True, setup=nf.draft_bid,
+        data={"lines": [{"category": "personnel", "description": "Engineers", "amount": "900000"}]},
+        expected=cells(401, 404, owner=200)),
+    "set my bid's milestones (API)": Row(
+        "api-v1:put_milestones", "PUT", lambda ctx: f"/api/v1/bids/{ctx['pk']}/milestones", json=True,
+        setup=nf.draft_bid, data={"milestones": [{"title": "Chip", "month": 6, "deliverable": "A chip"}]},
+        expected=cells(401, 404, owner=200)),
+    "submit my draft bid (API)": Row(
+        "api-v1:bid_action", "POST", lambda ctx: f"/api/v1/bids/{ctx['pk']}/actions/submit", json=True,
+        setup=nf.ready_bid, expected=cells(401, 404, owner=200)),
+    "withdraw my sealed bid (API)": Row(
+        "api-v1:bid_action", "POST", lambda ctx: f"/api/v1/bids/{ctx['pk']}/actions/withdraw", json=True,
+        setup=nf.sealed_bid, expected=cells(401, 404, owner=200)),
+    "open a sealed bid in an emergency (API)": Row(
+        "api-v1:unseal_bid", "POST", lambda ctx: f"/api/v1/bids/{ctx['pk']}/unseal", json=True,
+        setup=nf.sealed_bid, data={"reason": "A court order."}, expected=officers_only(401, 200)),
+    "ask a team a clarification question (API)": Row(
+        "api-v1:ask_clarification", "POST", lambda ctx: f"/api/v1/bids/{ctx['pk']}/clarifications", json=True,
+        setup=nf.closed_bid, data={"question": "Which foundry?"}, expected=officers_only(401, 201)),
+    "answer a clarification question (API)": Row(
+        "api-v1:answer_clarification", "POST", lambda ctx: f"/api/v1/clarifications/{ctx['clarification']}/answer",
+        json=True, setup=nf.closed_bid, data={"answer": "Our own."},
+        expected=cells(401, 404, owner=200, research_officer=403, superuser=403)),
+    # Sealed until the deadline: no officer opens a bid (they see the count only); after it, officers do.
+    "open a sealed bid": Row(
+        "challenges:bid", "GET", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.sealed_bid, writes=False,
+        expected=cells(LOGIN, 404, owner=200)),
+    "open a sealed bid (API)": Row(
+        "api-v1:get_bid", "GET", lambda ctx: f"/api/v1/bids/{ctx['pk']}", setup=nf.sealed_bid, writes=False,
+        expected=cells(401, 404, owner=200)),
+    "a sealed bid's PDF": Row(
+        "challenges:bid_pdf", "GET", lambda ctx: f"/en/bids/{ctx['pk']}/pdf/", setup=nf.sealed_bid, writes=False,
+        expected=cells(LOGIN, 404, owner=200)),
+    "open a bid after the deadline": Row(
+        "challenges:bid", "GET", lambda ctx: f"/en/bids/{ctx['pk']}/", setup=nf.closed_bid, writes=False,
+        expected=cells(LOGIN, 404, owner=200, research_officer=200, superuser=200)),
+    "open a bid after the deadline (API)": Row(
+        "api-v1:get_bid", "GET", lambda ctx: f"/api/v1/bids/{ctx['pk']}", setup=nf.closed_bid, writes=False,
+        expected=cells(401, 404, owner=200, research_officer=200, superuser=200)),
+    "a sealed challenge's bids (officers see the count only)": Row(
+        "api-v1:challenge_bids", "GET", lambda ctx: f"/api/v1/challenges/{ctx['code']}/bids", setup=nf.sealed_bid,
+        writes=False, expected=officers_only(401, 200)),
+
+    # ── Challenges: the panel (officers manage the pool, conflicts and the assignment; experts declare) ──
+    "invite an expert to the pool": Row(
+        "challenges:experts", "POST", "/en/research/experts/", setup=nf.invitable,
+        data=lambda ctx: {"user": ctx["user"], "disciplines": "quantum", "keywords": "qubit",
+                          "languages": "zh-hans,en", "region": "hong_kong", "sector": "academia", "max_load": "4"},
+        expected=officers_only(LOGIN, 302)),
+    "accept my invitation to the pool": Row(
+        "challenges:expert_home", "POST", "/en/expert/", setup=nf.invited_expert, data={"action": "accept"},
+        expected=cells(LOGIN, 403, owner=302)),
+    "keep my expert profile": Row(
+        "challenges:expert_home", "POST", "/en/expert/", setup=nf.active_expert, expected=cells(LOGIN, 403, owner=302),
+        data={"action": "profile", "disciplines": "quantum optics", "keywords": "photon", "languages": "en",
+              "region": "mainland", "sector": "industry", "available": "on", "max_load": "3"}),
+    "declare no conflict on my assignment": Row(
+        "challenges:declare", "POST", lambda ctx: f"/en/expert/assignments/{ctx['pk']}/declare/",
+        setup=nf.assigned(), data={"action": "no_conflict"}, expected=cells(LOGIN, 403, owner=302)),
+    "declare a conflict on my assignment": Row(
+        "challenges:declare", "POST", lambda ctx: f"/en/expert/assignments/{ctx['pk']}/declare/",
+        setup=nf.assigned(), data={"action": "conflict", "reason": "My former student."},
+        expected=cells(LOGIN, 403, owner=302)),
+    "add a conflict of interest": Row(
+        "challenges:conflicts", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/conflicts/",
+        setup=nf.to_assign, data=lambda ctx: {"bid": ctx["bid"], "expert": ctx["expert"], "effect": "add",
+                                               "reason": "Co-authors."}, expected=officers_only(LOGIN, 302)),
+    "propose an assignment": Row(
+        "challenges:assignment", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/assignment/",
+        setup=nf.to_assign, data={"action": "propose"}, expected=officers_only(LOGIN, 302)),
+    "swap experts in a proposed assignment": Row(
+        "challenges:assignment", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/assignment/",
+        setup=nf.proposed_run, expected=officers_only(LOGIN, 302),
+        data=lambda ctx: {"action": "swap", "run": ctx["run"], "bid": ctx["bid"], "remove": ctx["remove"],
+                          "add": ctx["add"]}),
+    "deploy an assignment": Row(
+        "challenges:assignment", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/assignment/",
+        setup=nf.proposed_run, data=lambda ctx: {"action": "deploy", "run": ctx["run"]},
+        expected=officers_only(LOGIN, 302)),
+    "invite an expert to the pool (API)": Row(
+        "api-v1:invite_expert", "POST", "/api/v1/experts", json=True, setup=nf.invitable,
+        data=lambda ctx: {"user": ctx["user"], "disciplines": "quantum", "region": "hong_kong", "sector": "academia"},
+        expected=officers_only(401, 201)),
+    "add a conflict of interest (API)": Row(
+        "api-v1:decide_conflict", "POST", lambda ctx: f"/api/v1/challenges/{ctx['code']}/conflicts", json=True,
+        setup=nf.to_assign, data=lambda ctx: {"bid": ctx["bid"], "expert": ctx["expert"], "effect": "add",
+                                               "reason": "Co-authors."}, expected=officers_only(401, 200)),
+    "propose an assignment (API)": Row(
+        "api-v1:propose", "POST", lambda ctx: f"/api/v1/challenges/{ctx['code']}/assignment-runs", json=True,
+        setup=nf.to_assign, expected=officers_only(401, 201)),
+    "swap experts in a proposed assignment (API)": Row(
+        "api-v1:swap", "POST", lambda ctx: f"/api/v1/assignment-runs/{ctx['run']}/swap", json=True,
+        setup=nf.proposed_run, data=lambda ctx: {"bid": ctx["bid"], "remove": ctx["remove"], "add": ctx["add"]},
+        expected=officers_only(401, 200)),
+    "deploy an assignment (API)": Row(
+        "api-v1:deploy", "POST", lambda ctx: f"/api/v1/assignment-runs/{ctx['run']}/deploy", json=True,
+        setup=nf.proposed_run, expected=officers_only(401, 200)),
+    "accept my invitation to the pool (API)": Row(
+        "api-v1:save_profile", "PATCH", "/api/v1/me/expert", json=True, setup=nf.invited_expert,
+        data={"respond": "accept"}, expected=cells(401, 404, owner=200)),
+    "declare no conflict on my assignment (API)": Row(
+        "api-v1:declare", "POST", lambda ctx: f"/api/v1/assignments/{ctx['pk']}/declare", json=True,
+        setup=nf.assigned(), data={"conflict": False}, expected=cells(401, 404, owner=200)),
+
+    # ── Challenges: reviews (the assigned expert after declaring no conflict; officers decide; the rapporteur) ──
+    "save my review": Row(
+        "challenges:review", "POST", lambda ctx: f"/en/reviews/{ctx['pk']}/", setup=nf.assigned("no_conflict"),
+        data=lambda ctx: {**nf.scores(ctx), "action": "save", "comments_to_team": "Good."},
+        expected=cells(LOGIN, 403, owner=302)),
+    "submit my review": Row(
+        "challenges:review", "POST", lambda ctx: f"/en/reviews/{ctx['pk']}/", setup=nf.assigned("no_conflict"),
+        data=lambda ctx: {**nf.scores(ctx), "action": "submit"}, expected=cells(LOGIN, 403, owner=302)),
+    "open my review before declaring": Row(  # no review before "no conflict" is declared
+        "challenges:review", "GET", lambda ctx: f"/en/reviews/{ctx['pk']}/", setup=nf.assigned(), writes=False,
+        expected=cells(LOGIN, 403)),
+    "open my review": Row(
+        "challenges:review", "GET", lambda ctx: f"/en/reviews/{ctx['pk']}/", setup=nf.assigned("no_conflict"),
+        writes=False, expected=cells(LOGIN, 403, owner=200)),
+    "open my review while the bids are sealed": Row(
+        "challenges:review", "GET", lambda ctx: f"/en/reviews/{ctx['pk']}/",
+        setup=nf.assigned("no_conflict", sealed=True), writes=False, expected=cells(LOGIN, 403)),
+    "open my review while the bids are sealed (API)": Row(
+        "api-v1:get_review", "GET", lambda ctx: f"/api/v1/reviews/{ctx['pk']}",
+        setup=nf.assigned("no_conflict", sealed=True), writes=False,
+        expected=cells(401, 403, research_officer=404, superuser=404)),
+    "open my review (API)": Row(
+        "api-v1:get_review", "GET", lambda ctx: f"/api/v1/reviews/{ctx['pk']}", setup=nf.assigned("no_conflict"),
+        writes=False, expected=cells(401, 403, owner=200, research_officer=404, superuser=404)),
+    "name a rapporteur": Row(
+        "challenges:panel", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/panel/",
+        setup=nf.for_consensus, data=lambda ctx: {"action": "rapporteur", "bid": ctx["bid"],
+                                                   "rapporteur": ctx["rapporteur"]},
+        expected=officers_only(LOGIN, 302)),
+    "schedule a defence": Row(
+        "challenges:panel", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/panel/",
+        setup=nf.for_consensus, expected=officers_only(LOGIN, 302),
+        data=lambda ctx: {"action": "defence", "bid": ctx["bid"], "scheduled_at": "2027-01-15 10:00",
+                          "mode": "online", "place": "https://meet.example.org/defence"}),
+    "start the defence": Row(
+        "challenges:panel", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/panel/",
+        setup=nf.for_consensus, data={"action": "start_defence"}, expected=officers_only(LOGIN, 302)),
+    "award a challenge": Row(
+        "challenges:panel", "POST", lambda ctx: f"/en/research/challenges/{ctx['code']}/panel/", setup=nf.to_award,
+        data=lambda ctx: {"action": "award", f"win_{ctx['bid']}": "on", f"amount_{ctx['bid']}": "1000000",
+                          "minutes": "The panel chose one winner."}, expected=officers_only(LOGIN, 302)),
+    "save the consensus report": Row(
+        "challenges:consensus", "POST", lambda ctx: f"/en/consensus/{ctx['bid']}/", setup=nf.consensus(),
+        data=lambda ctx: {**nf.scores(ctx), "action": "save", "report_to_team": "Strong."},
+        expected=officers_only(LOGIN, 302, owner=302)),
+    "finalise the consensus report": Row(
+        "challenges:consensus", "POST", lambda ctx: f"/en/consensus/{ctx['bid']}/", setup=nf.consensus(),
+        data=lambda ctx: {**nf.scores(ctx), "action": "finalise", "report_to_team": "Strong."},
+        expected=officers_only(LOGIN, 302, owner=302)),
+    "save my review (API)": Row(
+        "api-v1:save_review", "PUT", lambda ctx: f"/api/v1/reviews/{ctx['pk']}", json=True,
+        setup=nf.assigned("no_conflict"),
+        data=lambda ctx: {"scores": [{"criterion": pk, "score": "8"} for pk in ctx["criteria"]]},
+        expected=cells(401, 403, owner=200, research_officer=404, superuser=404)),
+    "submit my review (API)": Row(
+        "api-v1:submit_review", "POST", lambda ctx: f"/api/v1/reviews/{ctx['pk']}/submit", json=True,
+        setup=nf.drafted_review, expected=cells(401, 403, owner=200, research_officer=404, superuser=404)),
+    "name a rapporteur (API)": Row(
+        "api-v1:open_consensus", "POST", lambda ctx: f"/api/v1/bids/{ctx['bid']}/consensus", json=True,
+        setup=nf.for_consensus, data=lambda ctx: {"rapporteur": ctx["rapporteur"]},
+        expected=officers_only(401, 201)),
+    "save the consensus report (API)": Row(
+        "api-v1:save_consensus", "PUT", lambda ctx: f"/api/v1/bids/{ctx['bid']}/consensus", json=True,
+        setup=nf.consensus(), data=lambda ctx: {"scores": [{"criterion": pk, "score": "8"} for pk in ctx["criteria"]]},
+        expected=officers_only(401, 200, owner=200)),
+    "finalise the consensus report (API)": Row(
+        "api-v1:finalise_consensus", "POST", lambda ctx: f"/api/v1/bids/{ctx['bid']}/consensus/finalise", json=True,
+        setup=nf.consensus(scored=True), expected=officers_only(401, 200, owner=200)),
+    "schedule a defence (API)": Row(
+        "api-v1:schedule_defence", "POST", lambda ctx: f"/api/v1/bids/{ctx['bid']}/defence", json=True,
+        setup=nf.for_consensus, data={"scheduled_at": "2027-01-15T10:00:00+08:00", "mode": "on_site",
+                                      "place": "Hall B"}, expected=officers_only(401, 200)),
+    "award a challenge (API)": Row(
+        "api-v1:award", "POST", lambda ctx: f"/api/v1/challenges/{ctx['code']}/award", json=True,
+        setup=nf.to_award, data=lambda ctx: {"winners": [{"bid": ctx["bid"], "amount": "1000000"}],
+                                              "minutes": "One winner."}, expected=officers_only(401, 200)),
 
     # ── Working days (back office: the data department) ──
     "add a working-day override (back office)": Row(
@@ -923,7 +1251,20 @@ def read_objects(users: Actors) -> dict:
         "space": Unit.objects.order_by("pk").values_list("pk", flat=True).first(),
         "park": Park.objects.order_by("pk").values_list("code", flat=True).first(),
         "topic": topic()(users)["pk"], "draft_topic": topic("draft")(users)["pk"],
+        **challenge_objects(users),
     }
+
+
+def challenge_objects(users: Actors) -> dict:
+    """A challenge of each kind with the owner's bid, the owner's assignment as an expert, a run, a consensus."""
+    calls, bid, review, award = nf.calls(users), nf.closed_bid(users), nf.assigned("no_conflict")(users), \
+        nf.to_award(users)
+    from hetao.challenges.models import AssignmentRun
+
+    return {"challenge": calls["code"], "draft_challenge": calls["draft"], "review_challenge": bid["code"],
+            "bid": bid["pk"], "assignment": review["pk"], "defence_challenge": award["code"],
+            "consensus_bid": award["bid"], "invitation_token": nf.invited_to_team(users)["token"],
+            "run": AssignmentRun.objects.order_by("pk").values_list("pk", flat=True).first()}
 
 
 # endpoint → a path to GET (a function of read_objects' context where it names an object).
@@ -975,6 +1316,44 @@ READS: dict[str, str | Callable[[dict], str]] = {
     "challenges:mine": "/en/my-topics/", "challenges:queue": "/en/screening/topics/",
     "challenges:screen": lambda c: f"/en/screening/topics/{c['topic']}/",
     "api-v1:list_topics": "/api/v1/topics", "api-v1:get_topic": lambda c: f"/api/v1/topics/{c['topic']}",
+    "challenges:challenges": "/en/challenges/?direction=quantum",
+    "challenges:challenge": lambda c: f"/en/challenges/{c['challenge']}/",
+    "challenges:results": lambda c: f"/en/challenges/{c['defence_challenge']}/results/",
+    "challenges:attachment": lambda c: f"/en/challenges/{c['challenge']}/attachments/1/",
+    "challenges:officer_challenges": "/en/research/challenges/",
+    "challenges:challenge_new": "/en/research/challenges/new/",
+    "challenges:challenge_edit": lambda c: f"/en/research/challenges/{c['draft_challenge']}/edit/",
+    "challenges:bid_start": lambda c: f"/en/challenges/{c['challenge']}/bid/",
+    "challenges:bid": lambda c: f"/en/bids/{c['bid']}/", "challenges:bid_pdf": lambda c: f"/en/bids/{c['bid']}/pdf/",
+    "challenges:bid_document": lambda c: f"/en/bids/{c['bid']}/documents/1/",
+    "challenges:invitation": lambda c: f"/en/bids/invitations/{c['invitation_token']}/",
+    "challenges:my_bids": "/en/my-bids/",
+    "challenges:challenge_bids": lambda c: f"/en/research/challenges/{c['review_challenge']}/bids/",
+    "challenges:experts": "/en/research/experts/",
+    "challenges:assignment": lambda c: f"/en/research/challenges/{c['review_challenge']}/assignment/",
+    "challenges:conflicts": lambda c: f"/en/research/challenges/{c['review_challenge']}/conflicts/",
+    "challenges:expert_home": "/en/expert/",
+    "challenges:declare": lambda c: f"/en/expert/assignments/{c['assignment']}/declare/",
+    "challenges:my_reviews": "/en/reviews/", "challenges:review": lambda c: f"/en/reviews/{c['assignment']}/",
+    "challenges:review_document": lambda c: f"/en/reviews/{c['assignment']}/documents/1/",
+    "challenges:panel": lambda c: f"/en/research/challenges/{c['defence_challenge']}/panel/",
+    "challenges:export": lambda c: f"/en/research/challenges/{c['defence_challenge']}/export.xlsx",
+    "challenges:consensus": lambda c: f"/en/consensus/{c['consensus_bid']}/",
+    "challenges:consensus_pdf": lambda c: f"/en/consensus/{c['consensus_bid']}/pdf/",
+    "challenges:bid_result": lambda c: f"/en/bids/{c['consensus_bid']}/result/",
+    "api-v1:list_challenges": "/api/v1/challenges?direction=quantum",
+    "api-v1:get_challenge": lambda c: f"/api/v1/challenges/{c['challenge']}",
+    "api-v1:get_results": lambda c: f"/api/v1/challenges/{c['defence_challenge']}/results",
+    "api-v1:list_questions": lambda c: f"/api/v1/challenges/{c['challenge']}/questions",
+    "api-v1:list_my_bids": "/api/v1/bids", "api-v1:get_bid": lambda c: f"/api/v1/bids/{c['bid']}",
+    "api-v1:challenge_bids": lambda c: f"/api/v1/challenges/{c['review_challenge']}/bids",
+    "api-v1:list_experts": "/api/v1/experts",
+    "api-v1:list_conflicts": lambda c: f"/api/v1/challenges/{c['review_challenge']}/conflicts",
+    "api-v1:get_run": lambda c: f"/api/v1/assignment-runs/{c['run']}",
+    "api-v1:my_profile": "/api/v1/me/expert", "api-v1:my_assignments": "/api/v1/me/assignments",
+    "api-v1:my_reviews": "/api/v1/me/reviews", "api-v1:get_review": lambda c: f"/api/v1/reviews/{c['assignment']}",
+    "api-v1:get_ranking": lambda c: f"/api/v1/challenges/{c['defence_challenge']}/ranking",
+    "api-v1:bid_result": lambda c: f"/api/v1/bids/{c['consensus_bid']}/result",
 }
 
 

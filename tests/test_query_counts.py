@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from hetao.registry.models import Organisation
 from tests import factories
+from tests.challenges import nets_fixtures as nf
 from tests.conftest import staff_in, with_mfa
 from tests.registry.test_query_counts import PINNED as REGISTRY_PINNED
 from tests.test_permission_matrix import _patterns, endpoint_methods
@@ -56,6 +57,7 @@ def people() -> People:
     made["security"] = staff_in("security", "facilities_security")
     made["data_head"] = staff_in("datahead", "data", "head")
     made["superuser"] = with_mfa(factories.make_user("superuser", is_staff=True, is_superuser=True))
+    made["research"] = staff_in("research", "research_management")  # challenges, bids, the panel, reviews
     return made
 
 
@@ -310,7 +312,7 @@ def submitted_topics(people, n):
 @dataclass
 class Case:
     endpoint: str  # the URL name (API: "api-v1:<operation>"), as test_every_list_is_measured finds it
-    path: str
+    path: str | Callable[[People], str]  # a function of the people (after the first grow) for an object's page
     grow: Callable[[People, int], Any]
     pinned: int
     actor: str = "anonymous"
@@ -370,6 +372,50 @@ LISTS: dict[str, Case] = {
     "my topics": Case("challenges:mine", "/en/my-topics/", my_topics, 10, actor="owner"),
     "topic screening queue": Case("challenges:queue", "/en/screening/topics/", submitted_topics, 10,
                                   actor="superuser"),
+    # Challenges: calls, bids, the panel and reviews (growers in tests/challenges/nets_fixtures.py).
+    "public challenges": Case("challenges:challenges", "/en/challenges/", nf.public_challenges, 4),
+    "public challenges, filtered": Case("challenges:challenges", "/en/challenges/?direction=quantum&status=open",
+                                        nf.public_challenges, 5),
+    "API public challenges": Case("api-v1:list_challenges", "/api/v1/challenges", nf.public_challenges, 2),
+    "a challenge with its public Q&A": Case("challenges:challenge", "/en/challenges/HT-2098-01/",
+                                            nf.questions_of("HT-2098-01"), 6),
+    "API a challenge's public Q&A": Case("api-v1:list_questions", "/api/v1/challenges/HT-2098-01/questions",
+                                         nf.questions_of("HT-2098-01"), 6),
+    "a challenge's results": Case("challenges:results", "/en/challenges/HT-2098-02/results/",
+                                  nf.results_of("HT-2098-02"), 6),
+    "API a challenge's results": Case("api-v1:get_results", "/api/v1/challenges/HT-2098-02/results",
+                                      nf.results_of("HT-2098-02"), 6),
+    "officers' challenges": Case("challenges:officer_challenges", "/en/research/challenges/", nf.officer_challenges,
+                                 12, actor="research"),
+    "my bids": Case("challenges:my_bids", "/en/my-bids/", nf.my_bids, 12, actor="owner"),
+    "API my bids": Case("api-v1:list_my_bids", "/api/v1/bids", nf.my_bids, 9, actor="owner"),
+    "officers' bids of a challenge": Case("challenges:challenge_bids", "/en/research/challenges/HT-2098-03/bids/",
+                                          nf.bids_of("HT-2098-03"), 14, actor="research"),
+    "officers' bids of a sealed challenge": Case(
+        "challenges:challenge_bids", "/en/research/challenges/HT-2098-04/bids/", nf.bids_of("HT-2098-04", "open"), 15,
+        actor="research", n_plus_one="views_bids.challenge_bids loads the sealed bids with .only(...) and no "
+        "select_related('challenge'): each bid's reference reads its challenge (a query per bid)"),
+    "API officers' bids of a challenge": Case("api-v1:challenge_bids", "/api/v1/challenges/HT-2098-03/bids",
+                                              nf.bids_of("HT-2098-03"), 13, actor="research"),
+    "expert pool": Case("challenges:experts", "/en/research/experts/", nf.pool, 12, actor="research"),
+    "API expert pool": Case("api-v1:list_experts", "/api/v1/experts", nf.pool, 10, actor="research"),
+    "computed conflicts": Case("challenges:conflicts", "/en/research/challenges/HT-2098-05/conflicts/",
+                               nf.conflicts_of("HT-2098-05"), 24, actor="research"),
+    "API computed conflicts": Case("api-v1:list_conflicts", "/api/v1/challenges/HT-2098-05/conflicts",
+                                   nf.conflicts_of("HT-2098-05"), 21, actor="research"),
+    "expert's own page": Case("challenges:expert_home", "/en/expert/", nf.assignments_of("owner"), 11,
+                              actor="owner"),
+    "my reviews": Case("challenges:my_reviews", "/en/reviews/", nf.assignments_of("owner"), 10, actor="owner"),
+    "API my reviews": Case("api-v1:my_reviews", "/api/v1/me/reviews", nf.assignments_of("owner"), 11,
+                           actor="owner"),
+    "API my assignments": Case("api-v1:my_assignments", "/api/v1/me/assignments", nf.assignments_of("owner"), 10,
+                               actor="owner"),
+    "the panel's scores and ranking": Case("challenges:panel", "/en/research/challenges/HT-2098-06/panel/",
+                                           nf.reviewed_bids_of("HT-2098-06"), 20, actor="research"),
+    "API ranking": Case("api-v1:get_ranking", "/api/v1/challenges/HT-2098-06/ranking",
+                        nf.reviewed_bids_of("HT-2098-06"), 14, actor="research"),
+    "consensus page": Case("challenges:consensus", lambda people: f"/en/consensus/{people['consensus_bid']}/",
+                           nf.consensus_reviews, 21, actor="research"),
     # Accounts.
     "organisation members": Case("accounts:members", f"/en/organisations/{ORG}/members/", members, 15,
                                  actor="org_admin"),
@@ -415,10 +461,11 @@ def test_a_list_costs_the_same_at_two_sizes(people, name):
     if people[case.actor] is not None:
         client.force_login(people[case.actor])
     case.grow(people, 2)
-    client.get(case.path)  # the first request warms what is made once (a snapshot, my pass holder, …)
-    small = count_queries(client, case.path)
+    path = case.path(people) if callable(case.path) else case.path
+    client.get(path)  # the first request warms what is made once (a snapshot, my pass holder, …)
+    small = count_queries(client, path)
     case.grow(people, 5)
-    large = count_queries(client, case.path)
+    large = count_queries(client, path)
     if os.environ.get("HETAO_QUERY_DISCOVER"):
         print(f"\n{name}: {small} → {large} (pinned {case.pinned})")
         return

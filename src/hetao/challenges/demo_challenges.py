@@ -154,16 +154,17 @@ SHARED_PROJECT = ("ho.chikeung@polyu-futian.example", "chen.jing@united-imaging.
 # ── The six challenges ───────────────────────────────────────────────────────────────────────────────────────
 
 RUBRIC = [
-    # English, 简体, 繁體, description, weight, threshold
+    # English, 简体, 繁體, description (one language: written in Chinese, as the Shenzhen Park's officers do), weight,
+    # threshold
     ("Technical merit", "技术水平", "技術水平",
-     "How sound and new the technical approach is, and how well it answers the problem statement.", 40, "6"),
+     "技术路线是否可靠、有无创新，能否回应榜单提出的问题。", 40, "6"),
     ("Feasibility of the plan", "方案可行性", "方案可行性",
-     "Whether the work plan, milestones and resources can deliver the deliverables within the duration.", 30,
+     "工作计划、里程碑和资源能否在实施期限内完成交付成果。", 30,
      "5"),
     ("Value for money", "经费合理性", "經費合理性",
-     "Whether each budget line is needed and priced reasonably for what it buys.", 20, "0"),
+     "各项预算是否必要、定价是否合理。", 20, "0"),
     ("Benefit to the zone", "对合作区的带动作用", "對合作區的帶動作用",
-     "How the result serves teams, platforms and users on both sides of the river.", 10, "0"),
+     "成果能否服务深港两地的团队、平台和用户。", 10, "0"),
 ]
 ELIGIBILITY = [("registered_entity", ""), ("budget_within_ceiling", ""), ("conflicts_declared", "")]
 

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hetao.core.templatetags.trilingual import free_text_tag
 from hetao.registry.models import KeyDirection
 
 from .models import PUBLIC_CHALLENGE_STATES, Challenge, Currency, EligibilityKind
@@ -99,6 +100,13 @@ class CriterionForm(forms.Form):
     max_score = forms.IntegerField(label=_("Highest score"), required=False, min_value=1, max_value=100)
     threshold = forms.DecimalField(label=_("Threshold"), required=False, min_value=0, max_digits=5,
                                    decimal_places=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The description is written in one language: mark it when it is not the page's (WCAG 3.1.2).
+        tag = free_text_tag(self.initial.get("description"))
+        if tag:
+            self.fields["description"].widget.attrs["lang"] = tag
 
     def row(self) -> dict[str, Any] | None:
         data = self.cleaned_data

@@ -46,3 +46,24 @@ def trilingual(obj: object, field: str) -> SafeString:
 def lang_attr(obj: object, field: str) -> str:
     _text, tag = _fallback(obj, field)
     return format_html(' lang="{}"', tag) if tag else ""
+
+
+def free_text_tag(text: object) -> str | None:
+    """The BCP 47 tag to mark free text written in one language (a criterion's description, a bid's summary)
+    when its script shows it is not in the page's language: Latin-only text on a Chinese page is English;
+    text with Chinese characters on the English page is Chinese. None when it matches the page."""
+    value = str(text or "")
+    if not value.strip():
+        return None
+    chinese = any("\u3400" <= ch <= "\u9fff" for ch in value)
+    active = active_suffix()
+    if active == "en":
+        return "zh" if chinese else None
+    return None if chinese else LANGUAGE_TAGS["en"]
+
+
+@register.simple_tag
+def free_text_lang(text: object) -> str:
+    """` lang="…"` for an element holding single-language free text, or nothing (see `free_text_tag`)."""
+    tag = free_text_tag(text)
+    return format_html(' lang="{}"', tag) if tag else ""
