@@ -297,3 +297,15 @@ def test_the_public_list_query_count_does_not_grow(client, officer, django_asser
         client.get("/en/challenges/")
     with django_assert_max_num_queries(12):
         client.get("/api/v1/challenges")
+
+
+def test_api_starts_the_defence_only_from_the_review(client, officer, proposer):
+    item = builders.close(make(officer, code="HT-2024-09"), status=ChallengeStatus.REVIEW)
+    client.force_login(proposer)
+    assert post(client, f"/api/v1/challenges/{item.code}/actions/start_defence").status_code == 403
+    client.force_login(officer)
+    answer = post(client, f"/api/v1/challenges/{item.code}/actions/start_defence")
+    assert answer.status_code == 200 and answer.json()["status"] == "defence"
+    assert post(client, f"/api/v1/challenges/{item.code}/actions/start_defence").status_code == 409
+    item.refresh_from_db()
+    assert item.status == ChallengeStatus.DEFENCE

@@ -22,6 +22,7 @@ from hetao.registry.models import KeyDirection
 from . import selectors_calls as selectors
 from .models import Challenge, ChallengeQuestion, ChallengeStatus, EligibilityKind
 from .services import calls as services
+from .services import reviews as review_services
 from .workflow import CHALLENGE
 
 router = Router(tags=["challenges"])
@@ -376,14 +377,17 @@ def set_eligibility(request, code: Key, payload: list[RuleIn]):
 
 @router.post("/challenges/{code}/actions/{action}", response=ChallengeDetail, auth=manage_auth)
 @conflicts_as_409
-def challenge_action(request, code: Key, action: Literal["publish", "start_review", "cancel"],
+def challenge_action(request, code: Key, action: Literal["publish", "start_review", "start_defence", "cancel"],
                      payload: ActionIn | None = None):
-    """Publish, start the blind review (after the deadline) or cancel (with a `reason`)."""
+    """Publish, start the blind review (after the deadline), start the defence (phase 2: names visible to the
+    reviewers) or cancel (with a `reason`). Awarding has its own endpoint (POST /challenges/{code}/award)."""
     challenge = _visible(request, code)
     if action == "publish":
         services.challenge_publish(actor=request.user, challenge=challenge)
     elif action == "start_review":
         services.challenge_start_review(actor=request.user, challenge=challenge)
+    elif action == "start_defence":
+        review_services.challenge_start_defence(actor=request.user, challenge=challenge)
     else:
         services.challenge_cancel(actor=request.user, challenge=challenge,
                                   reason=payload.reason if payload else "")

@@ -324,7 +324,8 @@ def challenge_bids(request: HttpRequest, code: str) -> HttpResponse:
                                "count": selectors_bids.sealed_count(challenge)}
     if sealed:
         context["sealed_bids"] = list(Bid.objects.filter(challenge=challenge, status=BidStatus.SUBMITTED)
-                                      .only("pk", "challenge_id", "unsealed_at").order_by("id"))
+                                      .select_related("challenge").only("pk", "unsealed_at", "challenge__code")
+                                      .order_by("id"))
     else:
         context["bids"] = list(selectors_bids.challenge_bids(challenge))
     context["officer"] = is_officer(request.user)
