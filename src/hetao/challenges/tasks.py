@@ -1,4 +1,5 @@
-"""Scheduled work of bids: reminders before a challenge's deadline (hetao.ops.scheduler runs it hourly)."""
+"""Scheduled reminders (hetao.ops.scheduler runs them hourly): teams before a challenge's deadline, experts
+before the end of the review."""
 
 import datetime
 
@@ -14,12 +15,26 @@ from hetao.audit.service import audit_record
 from hetao.community.services import notify
 from hetao.core.links import absolute_url
 
-from .models import Bid, BidMember, BidStatus, Challenge, ChallengeStatus, MemberStatus
+from .models import (
+    Assignment,
+    Bid,
+    BidMember,
+    BidStatus,
+    Challenge,
+    ChallengeStatus,
+    Declaration,
+    MemberStatus,
+    ReviewStatus,
+    RunStatus,
+)
 
-__all__ = ["REMIND_ACTION", "REMINDER_WINDOW", "remind_bid_deadlines"]
+__all__ = ["REMIND_ACTION", "REMINDER_WINDOW", "REVIEW_REMIND_ACTION", "REVIEW_WINDOW_DAYS", "remind_bid_deadlines",
+           "remind_reviews"]
 
 REMINDER_WINDOW = datetime.timedelta(hours=48)
 REMIND_ACTION = "challenges.bid.remind"
+REVIEW_WINDOW_DAYS = 3
+REVIEW_REMIND_ACTION = "challenges.review.remind"
 
 
 def _already_reminded(bid: Bid, since: datetime.datetime) -> set[str]:
@@ -93,3 +108,52 @@ def _email(address: str, path: str, render: object) -> None:
         send_mail(str(subject), f"{body}\n\n{link}", None, [address], fail_silently=True)
 
     transaction.on_commit(send)
+
+
+def remind_reviews(*, today: datetime.date | None = None) -> str:
+    """For every challenge in review or defence whose review ends within the next 3 days: remind each expert of
+    a deployed assignment who has not declared, or declared no conflict and not submitted the review.
+
+    Idempotent per challenge and window: each run records the assignments it reminded in an audit event
+    (`challenges.review.remind`, target the challenge) and skips those reminded since the window began. The
+    reminder names the bid by its reference only (phase 1 is blind).
+    """
+    today = today or timezone.localdate()
+    challenges = Challenge.objects.filter(status__in=[ChallengeStatus.REVIEW, ChallengeStatus.DEFENCE],
+                                          review_ends_on__gte=today,
+                                          review_ends_on__lte=today + datetime.timedelta(days=REVIEW_WINDOW_DAYS))
+    sent = 0
+    for challenge in challenges.order_by("id"):
+        with transaction.atomic():
+            sent += _remind_reviews(challenge)
+    return f"{sent} review reminders"
+
+
+def _remind_reviews(challenge: Challenge) -> int:
+    assert challenge.review_ends_on is not None
+    since = challenge.review_ends_on - datetime.timedelta(days=REVIEW_WINDOW_DAYS)
+    done: set[int] = set()
+    for changes in AuditEvent.objects.filter(action=REVIEW_REMIND_ACTION, target_type=Challenge._meta.label_lower,
+                                             target_id=str(challenge.pk),
+                                             at__date__gte=since).values_list("changes", flat=True):
+        done.update(int(pk) for pk in (changes or {}).get("assignments", []))
+    pending = (Assignment.objects.filter(run__challenge=challenge, run__status=RunStatus.DEPLOYED)
+               .exclude(declaration=Declaration.CONFLICT).exclude(review__status=ReviewStatus.SUBMITTED)
+               .select_related("bid__challenge", "expert__user").order_by("id"))
+    todo = [a for a in pending if a.pk not in done]
+    for assignment in todo:
+        params = {"reference": assignment.bid.reference, "date": challenge.review_ends_on.isoformat()}
+        declared = assignment.declaration == Declaration.NO_CONFLICT
+        url = (reverse("challenges:review", kwargs={"pk": assignment.pk}) if declared
+               else reverse("challenges:declare", kwargs={"pk": assignment.pk}))
+
+        def render(params: dict[str, str] = params, declared: bool = declared) -> tuple[str, str]:
+            return (_("The review of %(reference)s ends on %(date)s") % params,
+                    _("Your review is not submitted yet.") if declared
+                    else _("Declare whether you have a conflict of interest, then review the bid."))
+
+        notify(users=[assignment.expert.user], kind="application", url=url, render=render)
+    if todo:
+        audit_record(actor=None, system=True, action=REVIEW_REMIND_ACTION, target=challenge,
+                     changes={"assignments": [a.pk for a in todo], "window_from": since.isoformat()})
+    return len(todo)

@@ -46,6 +46,8 @@ JOBS = (
     Job("backup", "hetao.ops.tasks.backup_if_configured", timedelta(days=1), lease=timedelta(hours=3)),
     # Challenges closing within 48 hours: leads of draft bids and unanswered invitees are reminded (once).
     Job("remind_bid_deadlines", "hetao.challenges.tasks.remind_bid_deadlines", timedelta(hours=1)),
+    # Experts whose review of a challenge ends within 3 days and who have not declared or submitted.
+    Job("remind_reviews", "hetao.challenges.tasks.remind_reviews", timedelta(hours=1)),
 )
 
 # A job whose last run started less than this share of its period ago is not due (another scheduler ran it).
